@@ -1,0 +1,222 @@
+// Package cgroups owns the container's control groups on v1, v2 and hybrid
+// hosts: where they live, creating them, placing processes, writing
+// linux.resources, freezing, reading stats, and removing only what minirun
+// created. Every function takes the cgroupfs root, so tests use a temp tree.
+package cgroups
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// Layout is the host's cgroup hierarchies: v1 hierarchy name ("cpu,cpuacct")
+// to its mount point, plus the unified (v2) mount if any.
+type Layout struct {
+	V1      map[string]string `json:"v1,omitempty"`
+	Unified string            `json:"unified,omitempty"`
+}
+
+// IsV2 reports a pure cgroup v2 host.
+func (l Layout) IsV2() bool { return len(l.V1) == 0 && l.Unified != "" }
+
+// State is what a container's cgroup record holds between commands.
+type State struct {
+	Layout  Layout            `json:"layout"`
+	Path    string            `json:"path"`    // absolute path inside each hierarchy
+	Created map[string]string `json:"created"` // hierarchy ("" = unified) -> topmost dir minirun created
+}
+
+// Dirs returns every hierarchy's directory for the container.
+func (s *State) Dirs() map[string]string {
+	dirs := map[string]string{}
+	for name, mnt := range s.Layout.V1 {
+		dirs[name] = filepath.Join(mnt, s.Path)
+	}
+	if s.Layout.Unified != "" && (s.Layout.IsV2() || s.useHybridUnified()) {
+		dirs[""] = filepath.Join(s.Layout.Unified, s.Path)
+	}
+	return dirs
+}
+
+// On hybrid hosts the unified mount only carries controllers that are not
+// bound to v1; the container gets a directory there too, for completeness.
+func (s *State) useHybridUnified() bool { return false }
+
+// v1Dir returns the directory of the hierarchy holding controller.
+func (s *State) v1Dir(controller string) (string, bool) {
+	for name, mnt := range s.Layout.V1 {
+		for _, c := range strings.Split(name, ",") {
+			if c == controller {
+				return filepath.Join(mnt, s.Path), true
+			}
+		}
+	}
+	return "", false
+}
+
+// Create makes the container's directories, recording which ones minirun
+// made, so Destroy never removes a cgroup it did not create.
+func Create(l Layout, path string) (*State, error) {
+	s := &State{Layout: l, Path: path, Created: map[string]string{}}
+	for name, dir := range s.Dirs() {
+		mnt := l.Unified
+		if name != "" {
+			mnt = l.V1[name]
+		}
+		top, err := mkdirTracked(mnt, dir)
+		if err != nil {
+			s.Destroy()
+			return nil, fmt.Errorf("create cgroup %s: %w", dir, err)
+		}
+		if top != "" {
+			s.Created[name] = top
+		}
+		if v1HasController(name, "cpuset") {
+			if err := initCpuset(mnt, dir); err != nil {
+				s.Destroy()
+				return nil, fmt.Errorf("initialise cpuset %s: %w", dir, err)
+			}
+		}
+	}
+	if l.IsV2() {
+		if err := enableControllers(l.Unified, path); err != nil {
+			s.Destroy()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func mkdirTracked(mnt, dir string) (string, error) {
+	rel, err := filepath.Rel(mnt, dir)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return "", fmt.Errorf("%s is outside %s", dir, mnt)
+	}
+	top := ""
+	cur := mnt
+	for _, part := range strings.Split(rel, "/") {
+		if part == "" || part == "." {
+			continue
+		}
+		cur = filepath.Join(cur, part)
+		err := os.Mkdir(cur, 0o755)
+		if err == nil && top == "" {
+			top = cur
+		} else if err != nil && !errors.Is(err, os.ErrExist) {
+			return top, err
+		}
+	}
+	return top, nil
+}
+
+// Join moves pid into every hierarchy of the container.
+func (s *State) Join(pid int) error {
+	for name, dir := range s.Dirs() {
+		file := "cgroup.procs"
+		if err := writeFile(dir, file, strconv.Itoa(pid)); err != nil {
+			return fmt.Errorf("join cgroup %s (%s): %w", dir, name, err)
+		}
+	}
+	return nil
+}
+
+// Destroy removes the directories minirun created, deepest first. A
+// directory minirun did not create is left alone.
+func (s *State) Destroy() error {
+	var firstErr error
+	for name, top := range s.Created {
+		dir := s.Dirs()[name]
+		for d := dir; strings.HasPrefix(d, top); d = filepath.Dir(d) {
+			if err := rmdirRetry(d); err != nil && !errors.Is(err, os.ErrNotExist) && firstErr == nil {
+				firstErr = fmt.Errorf("remove cgroup %s: %w", d, err)
+			}
+			if d == top {
+				break
+			}
+		}
+	}
+	return firstErr
+}
+
+// A cgroup whose last task just exited may still read as busy for a moment.
+func rmdirRetry(dir string) error {
+	var err error
+	for i := 0; i < 50; i++ {
+		if err = os.Remove(dir); err == nil || !errors.Is(err, errBusy) {
+			return err
+		}
+		time.Sleep(time.Millisecond * time.Duration(1+i/5))
+	}
+	return err
+}
+
+// Pids lists the processes in the container's cgroup.
+func (s *State) Pids() ([]int, error) {
+	dir, ok := s.Dirs()[""]
+	if !ok {
+		dir, ok = s.v1Dir("pids")
+	}
+	if !ok {
+		for _, d := range s.Dirs() {
+			dir, ok = d, true
+			break
+		}
+	}
+	if !ok {
+		return nil, fmt.Errorf("no cgroup hierarchy")
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "cgroup.procs"))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, err)
+	}
+	var pids []int
+	for _, f := range strings.Fields(string(b)) {
+		if p, err := strconv.Atoi(f); err == nil {
+			pids = append(pids, p)
+		}
+	}
+	return pids, nil
+}
+
+func writeFile(dir, file, value string) error {
+	f, err := os.OpenFile(filepath.Join(dir, file), os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(value)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write %q to %s: %w", value, file, err)
+	}
+	return nil
+}
+
+func readFile(dir, file string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, file))
+	return strings.TrimSpace(string(b)), err
+}
+
+// Validate checks cgroupsPath shape and resource values that need no kernel.
+func Validate(s *specs.Spec, systemd bool) error {
+	if s.Linux == nil {
+		return nil
+	}
+	p := s.Linux.CgroupsPath
+	if systemd && p != "" {
+		if _, err := expandSystemd(p); err != nil {
+			return fmt.Errorf("linux.cgroupsPath: %w", err)
+		}
+	} else if strings.Contains(p, "..") {
+		return fmt.Errorf("linux.cgroupsPath: %q must not contain \"..\"", p)
+	}
+	return validateResources(s.Linux.Resources)
+}

@@ -1,0 +1,93 @@
+// Package console owns container terminals: allocating a pty inside the
+// container, passing its master over a --console-socket exactly as runc does
+// (SCM_RIGHTS, the file name as payload), and proxying it for `run`.
+package console
+
+import (
+	"fmt"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// OpenPty opens a new pty pair from the devpts instance at ptmx. The peer is
+// opened with TIOCGPTPEER rather than by path, so a hostile /dev/pts entry
+// cannot stand in for the slave.
+func OpenPty(ptmx string) (master, slave *os.File, err error) {
+	fd, err := unix.Open(ptmx, unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open %s: %w", ptmx, err)
+	}
+	master = os.NewFile(uintptr(fd), "/dev/ptmx")
+	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
+		master.Close()
+		return nil, nil, fmt.Errorf("unlock pty: %w", err)
+	}
+	sfd, err := unix.IoctlRetInt(fd, unix.TIOCGPTPEER)
+	if err != nil {
+		// TIOCGPTPEER takes the open flags as its argument; IoctlRetInt passes 0.
+		master.Close()
+		return nil, nil, fmt.Errorf("open pty peer: %w", err)
+	}
+	unix.CloseOnExec(sfd)
+	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
+	if err != nil {
+		master.Close()
+		unix.Close(sfd)
+		return nil, nil, fmt.Errorf("get pty number: %w", err)
+	}
+	return master, os.NewFile(uintptr(sfd), fmt.Sprintf("/dev/pts/%d", n)), nil
+}
+
+// SendFd sends f over a unix socket with its name as the payload.
+func SendFd(sock *os.File, f *os.File) error {
+	rights := unix.UnixRights(int(f.Fd()))
+	if err := unix.Sendmsg(int(sock.Fd()), []byte(f.Name()), rights, nil, 0); err != nil {
+		return fmt.Errorf("send fd over console socket: %w", err)
+	}
+	return nil
+}
+
+// RecvFd receives one fd sent by SendFd.
+func RecvFd(sock *os.File) (*os.File, error) {
+	name := make([]byte, 4096)
+	oob := make([]byte, unix.CmsgSpace(4))
+	n, oobn, _, _, err := unix.Recvmsg(int(sock.Fd()), name, oob, unix.MSG_CMSG_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("receive fd: %w", err)
+	}
+	msgs, err := unix.ParseSocketControlMessage(oob[:oobn])
+	if err != nil || len(msgs) != 1 {
+		return nil, fmt.Errorf("receive fd: no control message")
+	}
+	fds, err := unix.ParseUnixRights(&msgs[0])
+	if err != nil || len(fds) != 1 {
+		for _, fd := range fds {
+			unix.Close(fd)
+		}
+		return nil, fmt.Errorf("receive fd: want one fd, got %d", len(fds))
+	}
+	return os.NewFile(uintptr(fds[0]), string(name[:n])), nil
+}
+
+// SetControlling makes the pty peer the calling process's stdio and
+// controlling terminal, in a new session.
+func SetControlling(slave *os.File) error {
+	if _, err := unix.Setsid(); err != nil {
+		return fmt.Errorf("setsid: %w", err)
+	}
+	if err := unix.IoctlSetInt(int(slave.Fd()), unix.TIOCSCTTY, 0); err != nil {
+		return fmt.Errorf("set controlling terminal: %w", err)
+	}
+	for fd := 0; fd < 3; fd++ {
+		if err := unix.Dup3(int(slave.Fd()), fd, 0); err != nil {
+			return fmt.Errorf("dup pty to fd %d: %w", fd, err)
+		}
+	}
+	return nil
+}
+
+// SetSize sets a terminal's window size.
+func SetSize(f *os.File, rows, cols uint16) error {
+	return unix.IoctlSetWinsize(int(f.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: rows, Col: cols})
+}

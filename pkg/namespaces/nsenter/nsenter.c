@@ -1,0 +1,284 @@
+// The namespace bootstrap runs before the Go runtime starts, because setns
+// into a user or mount namespace and unshare(CLONE_NEWUSER) refuse a
+// multi-threaded caller (setns(2), unshare(2)), and the Go runtime has
+// threads before main. It does nothing unless _MINIRUN_BOOTSTRAP names an
+// inherited socket, so every other minirun command starts as usual.
+//
+// Protocol (one frame each way; a frame is a 4-byte big-endian length and a
+// body): the parent sends lines of
+//   join <CLONE_NEW* hex> <fd>       setns into an already opened namespace
+//   clone <hex flags>                namespaces to create with the child
+//   uidmap <line> / gidmap <line>    one id mapping line for a new user ns
+//   setgroups deny                   write "deny" before the gid map
+//   timens <clock> <sec> <nsec>      offset for a new time namespace
+// and this process answers "pid <N>" or "error <text>", then exits. The
+// child it clones (CLONE_PARENT, so the runtime's parent can wait4 it)
+// returns from here into the Go runtime, inside every namespace.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <grp.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+
+#define MAX_FRAME (1 << 20)
+#define MAX_JOINS 16
+#define MAX_MAP_LINES 340
+
+struct join {
+	unsigned long type;
+	int fd;
+};
+
+struct bootstrap {
+	unsigned long clone_flags;
+	struct join joins[MAX_JOINS];
+	int njoins;
+	char uidmap[8192];
+	char gidmap[8192];
+	char timens[512];
+	int setgroups_deny;
+};
+
+static int sock = -1;
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	while (len > 0) {
+		ssize_t n = read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static void send_frame(const char *body)
+{
+	// One write per frame, so a frame from the cloned child cannot
+	// interleave with one from this process.
+	char buf[1100];
+	uint32_t len = strnlen(body, sizeof(buf) - 4);
+	buf[0] = len >> 24;
+	buf[1] = len >> 16;
+	buf[2] = len >> 8;
+	buf[3] = len;
+	memcpy(buf + 4, body, len);
+	write_all(sock, buf, len + 4);
+}
+
+static void bail(const char *fmt, ...)
+{
+	char msg[1024] = "error ";
+	va_list ap;
+	int saved = errno;
+	va_start(ap, fmt);
+	vsnprintf(msg + 6, sizeof(msg) - 6, fmt, ap);
+	va_end(ap);
+	if (saved) {
+		size_t l = strlen(msg);
+		snprintf(msg + l, sizeof(msg) - l, ": %s", strerror(saved));
+	}
+	send_frame(msg);
+	_exit(1);
+}
+
+static void append_line(char *dst, size_t cap, const char *line)
+{
+	size_t l = strlen(dst);
+	if (l + strlen(line) + 2 > cap) {
+		errno = 0;
+		bail("bootstrap: id map too long");
+	}
+	strcat(dst, line);
+	strcat(dst, "\n");
+}
+
+static void parse(char *body, struct bootstrap *b)
+{
+	char *save = NULL;
+	for (char *line = strtok_r(body, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		errno = 0;
+		if (!strncmp(line, "join ", 5)) {
+			if (b->njoins == MAX_JOINS)
+				bail("bootstrap: too many namespaces to join");
+			struct join *j = &b->joins[b->njoins++];
+			if (sscanf(line + 5, "%lx %d", &j->type, &j->fd) != 2)
+				bail("bootstrap: bad line %s", line);
+		} else if (!strncmp(line, "clone ", 6)) {
+			b->clone_flags = strtoul(line + 6, NULL, 16);
+		} else if (!strncmp(line, "uidmap ", 7)) {
+			append_line(b->uidmap, sizeof(b->uidmap), line + 7);
+		} else if (!strncmp(line, "gidmap ", 7)) {
+			append_line(b->gidmap, sizeof(b->gidmap), line + 7);
+		} else if (!strncmp(line, "timens ", 7)) {
+			append_line(b->timens, sizeof(b->timens), line + 7);
+		} else if (!strcmp(line, "setgroups deny")) {
+			b->setgroups_deny = 1;
+		} else {
+			bail("bootstrap: unknown line %s", line);
+		}
+	}
+}
+
+static void read_bootstrap(struct bootstrap *b)
+{
+	unsigned char hdr[4];
+	if (read_all(sock, hdr, 4) < 0)
+		bail("bootstrap: read header");
+	uint32_t len = (uint32_t)hdr[0] << 24 | hdr[1] << 16 | hdr[2] << 8 | hdr[3];
+	if (len > MAX_FRAME) {
+		errno = 0;
+		bail("bootstrap: frame of %u bytes is too large", len);
+	}
+	char *body = calloc(1, len + 1);
+	if (!body || read_all(sock, body, len) < 0)
+		bail("bootstrap: read body");
+	parse(body, b);
+	free(body);
+}
+
+// Namespaces owned by the initial user namespace must be joined while we
+// still hold capabilities there, so the user namespace is joined last; once
+// in it we hold every capability over the namespaces it owns (user_namespaces(7)).
+static void join_namespaces(struct bootstrap *b)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < b->njoins; i++) {
+			struct join *j = &b->joins[i];
+			if ((j->type == CLONE_NEWUSER) != (pass == 1))
+				continue;
+			if (setns(j->fd, j->type) < 0)
+				bail("setns to namespace type %#lx", j->type);
+			close(j->fd);
+		}
+	}
+}
+
+static void write_file(pid_t pid, const char *name, const char *data)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		bail("open %s", path);
+	if (write_all(fd, data, strlen(data)) < 0)
+		bail("write %s", path);
+	close(fd);
+}
+
+static void become_root_in_userns(void)
+{
+	// Without an explicit switch the child keeps the unmapped overflow ids;
+	// root in the namespace is what the Go init expects to start as.
+	if (setresgid(0, 0, 0) < 0)
+		bail("setresgid to namespace root");
+	if (setresuid(0, 0, 0) < 0)
+		bail("setresuid to namespace root");
+}
+
+// Only unshare(2) creates a time namespace (CLONE_NEWTIME collides with the
+// exit-signal bits of clone), and it applies to children, so it precedes the clone.
+static void prepare_timens(struct bootstrap *b)
+{
+	if (!(b->clone_flags & CLONE_NEWTIME))
+		return;
+	if (unshare(CLONE_NEWTIME) < 0)
+		bail("unshare time namespace");
+	if (b->timens[0])
+		write_file(getpid(), "timens_offsets", b->timens);
+	b->clone_flags &= ~CLONE_NEWTIME;
+}
+
+static void child_wait(int syncfd, int new_user, int joined_user)
+{
+	char c;
+	if (read_all(syncfd, &c, 1) < 0 || c != 'g')
+		_exit(1);
+	close(syncfd);
+	if (new_user || joined_user)
+		become_root_in_userns();
+	if (joined_user && setgroups(0, NULL) < 0 && errno != EPERM)
+		bail("setgroups");
+}
+
+__attribute__((constructor)) static void minirun_nsenter(void)
+{
+	const char *env = getenv("_MINIRUN_BOOTSTRAP");
+	if (!env)
+		return;
+	sock = atoi(env);
+	// A non-dumpable runtime process cannot be ptraced or have its /proc
+	// files opened by container processes (CVE-2016-9962).
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		bail("prctl PR_SET_DUMPABLE");
+
+	static struct bootstrap b;
+	read_bootstrap(&b);
+	int joined_user = 0;
+	for (int i = 0; i < b.njoins; i++)
+		joined_user |= b.joins[i].type == CLONE_NEWUSER;
+	join_namespaces(&b);
+	prepare_timens(&b);
+
+	int sync[2];
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		bail("pipe");
+	pid_t child = syscall(SYS_clone, b.clone_flags | CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+	if (child < 0)
+		bail("clone with flags %#lx", b.clone_flags);
+	if (child == 0) {
+		close(sync[1]);
+		child_wait(sync[0], (b.clone_flags & CLONE_NEWUSER) != 0, joined_user);
+		return;
+	}
+	close(sync[0]);
+	if (b.clone_flags & CLONE_NEWUSER) {
+		if (b.setgroups_deny)
+			write_file(child, "setgroups", "deny");
+		write_file(child, "uid_map", b.uidmap);
+		write_file(child, "gid_map", b.gidmap);
+	}
+	if (write_all(sync[1], "g", 1) < 0)
+		bail("release child");
+	char msg[32];
+	snprintf(msg, sizeof(msg), "pid %d", child);
+	send_frame(msg);
+	_exit(0);
+}

@@ -1,0 +1,93 @@
+package rootfs
+
+import (
+	"errors"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// MaskPaths hides linux.maskedPaths: a read-only empty tmpfs over a
+// directory, the host's verified /dev/null over anything else. Paths that do
+// not exist are skipped, as runc does.
+func (b *builder) MaskPaths() error {
+	if b.spec.Linux == nil || len(b.spec.Linux.MaskedPaths) == 0 {
+		return nil
+	}
+	null, err := hostDevNull()
+	if err != nil {
+		return err
+	}
+	defer unix.Close(null)
+	for i, p := range b.spec.Linux.MaskedPaths {
+		if err := b.maskOne(p, null); err != nil {
+			return fmt.Errorf("linux.maskedPaths[%d] %s: %w", i, p, err)
+		}
+	}
+	return nil
+}
+
+func (b *builder) maskOne(path string, null int) error {
+	fd, err := openInRoot(b.root, path, 0)
+	if errors.Is(err, unix.ENOENT) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return err
+	}
+	if st.Mode&unix.S_IFMT == unix.S_IFDIR {
+		return unix.Mount("tmpfs", fdPath(fd), "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=0,nr_inodes=1")
+	}
+	return unix.Mount(fdPath(null), fdPath(fd), "", unix.MS_BIND, "")
+}
+
+// hostDevNull opens the runtime's own /dev/null and checks it is the null
+// device, so a mask can only ever be the real thing.
+func hostDevNull() (int, error) {
+	fd, err := unix.Open("/dev/null", unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, fmt.Errorf("open host /dev/null: %w", err)
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFCHR || st.Rdev != unix.Mkdev(1, 3) {
+		unix.Close(fd)
+		return -1, fmt.Errorf("host /dev/null is not the null device")
+	}
+	return fd, nil
+}
+
+// ReadonlyPaths makes linux.readonlyPaths read-only with a recursive bind
+// onto itself and a read-only remount; missing paths are skipped.
+func (b *builder) ReadonlyPaths() error {
+	if b.spec.Linux == nil {
+		return nil
+	}
+	for i, p := range b.spec.Linux.ReadonlyPaths {
+		fd, err := openInRoot(b.root, p, 0)
+		if errors.Is(err, unix.ENOENT) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("linux.readonlyPaths[%d]: %w", i, err)
+		}
+		err = unix.Mount(fdPath(fd), fdPath(fd), "", unix.MS_BIND|unix.MS_REC, "")
+		if err == nil {
+			// Reopen: the fd still names the mount that was covered.
+			unix.Close(fd)
+			fd, err = openInRoot(b.root, p, 0)
+			if err == nil {
+				err = remountBind(fd, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC)
+			}
+		}
+		unix.Close(fd)
+		if err != nil {
+			return fmt.Errorf("linux.readonlyPaths[%d] %s: %w", i, p, err)
+		}
+	}
+	return nil
+}

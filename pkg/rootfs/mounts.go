@@ -1,0 +1,167 @@
+package rootfs
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+// mountOne performs one entry of the config's mounts list inside root.
+func (b *builder) mountOne(i int, m specs.Mount) error {
+	o := parseOptions(m.Options)
+	if m.Type == "cgroup" || m.Type == "cgroup2" {
+		return b.mountCgroup(m, o)
+	}
+	bind := isBind(m)
+	var target int
+	var err error
+	if bind && !isDir(m.Source) {
+		target, err = createFileInRoot(b.root, m.Destination)
+	} else {
+		target, err = mkdirAllInRoot(b.root, m.Destination, 0o755)
+	}
+	if err != nil {
+		return fmt.Errorf("mounts[%d] %s: %w", i, m.Destination, err)
+	}
+	defer unix.Close(target)
+	if bind {
+		err = b.bindMount(m.Source, target, o)
+	} else {
+		err = b.fsMount(m, target, o)
+	}
+	if err != nil {
+		return fmt.Errorf("mounts[%d] %s: %w", i, m.Destination, err)
+	}
+	return applyPropagation(target, o)
+}
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
+}
+
+func (b *builder) bindMount(src string, target int, o mountOpts) error {
+	if err := unix.Mount(src, fdPath(target), "", o.flags&(unix.MS_BIND|unix.MS_REC), ""); err != nil {
+		return fmt.Errorf("bind %s: %w", src, err)
+	}
+	// Bind mounts ignore other flags at first; a remount applies them.
+	if rest := o.flags &^ (unix.MS_BIND | unix.MS_REC | unix.MS_REMOUNT); rest != 0 {
+		if err := remountBind(target, rest); err != nil {
+			return err
+		}
+	}
+	return setRecursiveAttrs(target, o)
+}
+
+// remountBind changes a bind mount's flags. In a user namespace the kernel
+// refuses to clear flags it locked (nosuid, nodev, noexec, ro, atime), so
+// those already set are kept (mount_namespaces(7)).
+func remountBind(target int, flags uintptr) error {
+	path := fdPath(target)
+	err := unix.Mount("", path, "", unix.MS_BIND|unix.MS_REMOUNT|flags, "")
+	if errors.Is(err, unix.EPERM) {
+		var st unix.Statfs_t
+		if unix.Statfs(path, &st) == nil {
+			locked := uintptr(st.Flags) & (unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC | unix.MS_RDONLY |
+				unix.MS_NOATIME | unix.MS_NODIRATIME | unix.MS_RELATIME)
+			err = unix.Mount("", path, "", unix.MS_BIND|unix.MS_REMOUNT|flags|locked, "")
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("remount with flags %#x: %w", flags, err)
+	}
+	return nil
+}
+
+func setRecursiveAttrs(target int, o mountOpts) error {
+	if o.recAttrSet == 0 {
+		return nil
+	}
+	attr := unix.MountAttr{Attr_set: o.recAttrSet}
+	if err := unix.MountSetattr(target, "", unix.AT_EMPTY_PATH|unix.AT_RECURSIVE, &attr); err != nil {
+		return fmt.Errorf("mount_setattr %#x: %w", o.recAttrSet, err)
+	}
+	return nil
+}
+
+func (b *builder) fsMount(m specs.Mount, target int, o mountOpts) error {
+	data := strings.Join(o.data, ",")
+	if b.mountLabel != "" && (m.Type == "tmpfs" || m.Type == "devpts" || m.Type == "mqueue") {
+		data = joinData(data, "context=\""+b.mountLabel+"\"")
+	}
+	err := unix.Mount(m.Source, fdPath(target), m.Type, o.flags, data)
+	if err != nil && m.Type == "sysfs" && errors.Is(err, unix.EPERM) && b.inUserNS {
+		// A user namespace without its own network namespace may not mount
+		// sysfs; a read-only recursive bind of the host's is what runc does.
+		if err = unix.Mount("/sys", fdPath(target), "", unix.MS_BIND|unix.MS_REC, ""); err == nil {
+			err = remountBind(target, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("mount %s (type %s, options %q): %w", m.Source, m.Type, data, err)
+	}
+	return setRecursiveAttrs(target, o)
+}
+
+func joinData(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "," + b
+}
+
+func applyPropagation(target int, o mountOpts) error {
+	for _, p := range o.propagation {
+		if err := unix.Mount("", fdPath(target), "", p, ""); err != nil {
+			return fmt.Errorf("set propagation %#x: %w", p, err)
+		}
+	}
+	return nil
+}
+
+// mountCgroup gives the container its own cgroup directories, never the
+// host's whole hierarchy: a bind of the container's cgroup for the unified
+// hierarchy, or a tmpfs of per-controller binds on v1.
+func (b *builder) mountCgroup(m specs.Mount, o mountOpts) error {
+	target, err := mkdirAllInRoot(b.root, m.Destination, 0o755)
+	if err != nil {
+		return fmt.Errorf("cgroup mount %s: %w", m.Destination, err)
+	}
+	defer unix.Close(target)
+	ro := o.flags & unix.MS_RDONLY
+	base := o.flags &^ (unix.MS_RDONLY | unix.MS_BIND | unix.MS_REC)
+	if dir, ok := b.cgroupDirs[""]; ok && len(b.cgroupDirs) == 1 {
+		if err := unix.Mount(dir, fdPath(target), "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			return fmt.Errorf("bind cgroup %s: %w", dir, err)
+		}
+		return remountBind(target, base|ro|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC)
+	}
+	if err := unix.Mount("tmpfs", fdPath(target), "tmpfs", base|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "mode=755"); err != nil {
+		return fmt.Errorf("cgroup mount %s: tmpfs: %w", m.Destination, err)
+	}
+	for name, dir := range b.cgroupDirs {
+		if name == "" {
+			name = "unified"
+		}
+		sub, err := mkdirAllInRoot(b.root, m.Destination+"/"+name, 0o755)
+		if err != nil {
+			return fmt.Errorf("cgroup mount %s: %w", name, err)
+		}
+		err = unix.Mount(dir, fdPath(sub), "", unix.MS_BIND|unix.MS_REC, "")
+		if err == nil {
+			err = remountBind(sub, base|ro|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC)
+		}
+		unix.Close(sub)
+		if err != nil {
+			return fmt.Errorf("cgroup mount %s: bind %s: %w", name, dir, err)
+		}
+	}
+	if ro != 0 {
+		return remountBind(target, ro|base|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC)
+	}
+	return nil
+}

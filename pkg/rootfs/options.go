@@ -1,0 +1,117 @@
+package rootfs
+
+import (
+	"fmt"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+// mountOpts is a mount's options split the way mount(2) wants them.
+type mountOpts struct {
+	flags       uintptr // MS_* applied at mount time
+	clear       uintptr // flags explicitly turned off (rw, suid, ...)
+	propagation []uintptr
+	recAttrSet  uint64 // MOUNT_ATTR_* applied recursively (rro, rnosuid, ...)
+	data        []string
+}
+
+var flagOpts = map[string]struct {
+	set  bool
+	flag uintptr
+}{
+	"ro": {true, unix.MS_RDONLY}, "rw": {false, unix.MS_RDONLY},
+	"nosuid": {true, unix.MS_NOSUID}, "suid": {false, unix.MS_NOSUID},
+	"nodev": {true, unix.MS_NODEV}, "dev": {false, unix.MS_NODEV},
+	"noexec": {true, unix.MS_NOEXEC}, "exec": {false, unix.MS_NOEXEC},
+	"sync": {true, unix.MS_SYNCHRONOUS}, "async": {false, unix.MS_SYNCHRONOUS},
+	"dirsync": {true, unix.MS_DIRSYNC}, "remount": {true, unix.MS_REMOUNT},
+	"mand": {true, unix.MS_MANDLOCK}, "nomand": {false, unix.MS_MANDLOCK},
+	"atime": {false, unix.MS_NOATIME}, "noatime": {true, unix.MS_NOATIME},
+	"diratime": {false, unix.MS_NODIRATIME}, "nodiratime": {true, unix.MS_NODIRATIME},
+	"relatime": {true, unix.MS_RELATIME}, "norelatime": {false, unix.MS_RELATIME},
+	"strictatime": {true, unix.MS_STRICTATIME}, "nostrictatime": {false, unix.MS_STRICTATIME},
+	"bind": {true, unix.MS_BIND}, "rbind": {true, unix.MS_BIND | unix.MS_REC},
+	"silent": {true, unix.MS_SILENT}, "loud": {false, unix.MS_SILENT},
+}
+
+var propagationOpts = map[string]uintptr{
+	"private": unix.MS_PRIVATE, "rprivate": unix.MS_PRIVATE | unix.MS_REC,
+	"shared": unix.MS_SHARED, "rshared": unix.MS_SHARED | unix.MS_REC,
+	"slave": unix.MS_SLAVE, "rslave": unix.MS_SLAVE | unix.MS_REC,
+	"unbindable": unix.MS_UNBINDABLE, "runbindable": unix.MS_UNBINDABLE | unix.MS_REC,
+}
+
+var recursiveAttrs = map[string]uint64{
+	"rro": unix.MOUNT_ATTR_RDONLY, "rnosuid": unix.MOUNT_ATTR_NOSUID,
+	"rnodev": unix.MOUNT_ATTR_NODEV, "rnoexec": unix.MOUNT_ATTR_NOEXEC,
+	"rnoatime": unix.MOUNT_ATTR_NOATIME, "rnodiratime": unix.MOUNT_ATTR_NODIRATIME,
+}
+
+// Options the kernel needs no help with but runtimes accept.
+var ignoredOpts = map[string]bool{"defaults": true, "tmpcopyup": true, "idmap": false, "ridmap": false}
+
+func parseOptions(opts []string) mountOpts {
+	var m mountOpts
+	for _, o := range opts {
+		if f, ok := flagOpts[o]; ok {
+			if f.set {
+				m.flags |= f.flag
+				m.clear &^= f.flag
+			} else {
+				m.flags &^= f.flag
+				m.clear |= f.flag
+			}
+		} else if p, ok := propagationOpts[o]; ok {
+			m.propagation = append(m.propagation, p)
+		} else if a, ok := recursiveAttrs[o]; ok {
+			m.recAttrSet |= a
+		} else if !ignoredOpts[o] {
+			m.data = append(m.data, o)
+		}
+	}
+	return m
+}
+
+func isBind(m specs.Mount) bool {
+	return m.Type == "bind" || parseOptions(m.Options).flags&unix.MS_BIND != 0
+}
+
+// Validate checks the mounts and paths sections.
+func Validate(s *specs.Spec) error {
+	if s.Root == nil || s.Root.Path == "" {
+		return fmt.Errorf("root.path: is required")
+	}
+	for i, m := range s.Mounts {
+		if !strings.HasPrefix(m.Destination, "/") {
+			return fmt.Errorf("mounts[%d].destination: must be absolute, got %q", i, m.Destination)
+		}
+		for _, o := range m.Options {
+			if o == "idmap" || o == "ridmap" {
+				return fmt.Errorf("mounts[%d].options: %q is not supported", i, o)
+			}
+		}
+		if isBind(m) && m.Source == "" {
+			return fmt.Errorf("mounts[%d].source: a bind mount needs a source", i)
+		}
+	}
+	if s.Linux != nil {
+		if p := s.Linux.RootfsPropagation; p != "" {
+			if _, ok := propagationOpts[p]; !ok {
+				return fmt.Errorf("linux.rootfsPropagation: unknown value %q", p)
+			}
+		}
+		for i, p := range s.Linux.MaskedPaths {
+			if !strings.HasPrefix(p, "/") {
+				return fmt.Errorf("linux.maskedPaths[%d]: must be absolute, got %q", i, p)
+			}
+		}
+		for i, p := range s.Linux.ReadonlyPaths {
+			if !strings.HasPrefix(p, "/") {
+				return fmt.Errorf("linux.readonlyPaths[%d]: must be absolute, got %q", i, p)
+			}
+		}
+	}
+	return validateDevices(s)
+}

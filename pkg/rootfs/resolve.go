@@ -1,0 +1,100 @@
+package rootfs
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// inRoot resolves every path as if the rootfs were "/" (openat2(2)
+// RESOLVE_IN_ROOT): an image's symlink can never lead out of the rootfs.
+const inRoot = unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_MAGICLINKS
+
+// openInRoot opens path inside the root dirfd as an O_PATH handle.
+func openInRoot(root int, path string, flags int) (int, error) {
+	how := unix.OpenHow{Flags: uint64(flags | unix.O_PATH | unix.O_CLOEXEC), Resolve: inRoot}
+	for {
+		fd, err := unix.Openat2(root, strings.TrimLeft(path, "/"), &how)
+		if err == unix.EINTR || err == unix.EAGAIN {
+			continue
+		}
+		if err != nil {
+			return -1, &pathError{"open", path, err}
+		}
+		return fd, nil
+	}
+}
+
+// fdPath names an fd through the runtime's own /proc, which is still the
+// host's when rootfs setup runs (before pivot_root), so it is trusted.
+func fdPath(fd int) string { return "/proc/self/fd/" + strconv.Itoa(fd) }
+
+// mkdirAllInRoot creates path inside root one component at a time, each
+// resolved in root, and returns an O_PATH fd of the directory.
+func mkdirAllInRoot(root int, path string, mode uint32) (int, error) {
+	parent, err := unix.Dup(root)
+	if err != nil {
+		return -1, err
+	}
+	cur := "/"
+	for _, part := range strings.Split(filepath.Clean("/"+path), "/") {
+		if part == "" {
+			continue
+		}
+		cur = filepath.Join(cur, part)
+		fd, err := openInRoot(root, cur, unix.O_DIRECTORY)
+		if errors.Is(err, unix.ENOENT) {
+			if err := unix.Mkdirat(parent, part, mode); err != nil && err != unix.EEXIST {
+				unix.Close(parent)
+				return -1, &pathError{"mkdir", cur, err}
+			}
+			fd, err = openInRoot(root, cur, unix.O_DIRECTORY)
+		}
+		unix.Close(parent)
+		if err != nil {
+			return -1, err
+		}
+		parent = fd
+	}
+	return parent, nil
+}
+
+// createFileInRoot makes sure a non-directory exists at path (a bind target
+// for a file) and returns an O_PATH fd of it.
+func createFileInRoot(root int, path string) (int, error) {
+	if fd, err := openInRoot(root, path, 0); err == nil {
+		return fd, nil
+	}
+	dir, err := mkdirAllInRoot(root, filepath.Dir(path), 0o755)
+	if err != nil {
+		return -1, err
+	}
+	defer unix.Close(dir)
+	name := filepath.Base(path)
+	// O_PATH dirfds cannot be used to create files; reopen the directory.
+	d, err := unix.Open(fdPath(dir), unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, &pathError{"open", filepath.Dir(path), err}
+	}
+	defer unix.Close(d)
+	f, err := unix.Openat(d, name, unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_WRONLY|unix.O_CLOEXEC, 0o644)
+	if err != nil && err != unix.EEXIST {
+		return -1, &pathError{"create", path, err}
+	}
+	if err == nil {
+		unix.Close(f)
+	}
+	return openInRoot(root, path, 0)
+}
+
+type pathError struct {
+	op, path string
+	err      error
+}
+
+func (e *pathError) Error() string { return fmt.Sprintf("%s %s: %v", e.op, e.path, e.err) }
+func (e *pathError) Unwrap() error { return e.err }

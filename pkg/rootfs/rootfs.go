@@ -1,0 +1,132 @@
+// Package rootfs owns the container's filesystem view: root propagation,
+// the config's mounts, device nodes, /dev symlinks, masked and read-only
+// paths, pivot_root and the read-only root. Every target is resolved inside
+// the rootfs (openat2 RESOLVE_IN_ROOT) and mounted through an fd, so an
+// image's symlinks cannot redirect a mount onto the host.
+package rootfs
+
+import (
+	"fmt"
+	"path/filepath"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+// Config is what the builder needs beyond the spec.
+type Config struct {
+	Spec       *specs.Spec
+	Rootfs     string // absolute host path
+	NoPivot    bool
+	InUserNS   bool              // mknod and sysfs need other means
+	CgroupDirs map[string]string // hierarchy name ("" for unified) -> host cgroup dir
+	MountLabel string
+}
+
+type builder struct {
+	spec       *specs.Spec
+	rootfs     string
+	root       int
+	noPivot    bool
+	inUserNS   bool
+	cgroupDirs map[string]string
+	mountLabel string
+}
+
+// Builder runs the rootfs steps in the order the init sequence calls them.
+type Builder = *builder
+
+// Open prepares the mount namespace and binds the rootfs onto itself. It
+// must run in the container's new mount namespace.
+func Open(c Config) (Builder, error) {
+	b := &builder{spec: c.Spec, rootfs: c.Rootfs, root: -1, noPivot: c.NoPivot,
+		inUserNS: c.InUserNS, cgroupDirs: c.CgroupDirs, mountLabel: c.MountLabel}
+	prop := uintptr(unix.MS_SLAVE | unix.MS_REC)
+	if p := c.Spec.Linux.RootfsPropagation; p != "" {
+		prop = propagationOpts[p] | unix.MS_REC
+	}
+	// Because mounts made for the container must never propagate to the host.
+	if err := unix.Mount("", "/", "", prop, ""); err != nil {
+		return nil, fmt.Errorf("set / propagation: %w", err)
+	}
+	if err := makeParentPrivate(c.Rootfs); err != nil {
+		return nil, err
+	}
+	if err := unix.Mount(c.Rootfs, c.Rootfs, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		return nil, fmt.Errorf("bind rootfs %s: %w", c.Rootfs, err)
+	}
+	fd, err := unix.Open(c.Rootfs, unix.O_DIRECTORY|unix.O_PATH|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open rootfs %s: %w", c.Rootfs, err)
+	}
+	b.root = fd
+	return b, nil
+}
+
+// pivot_root(2) fails with EINVAL when the new root's parent mount is shared.
+func makeParentPrivate(rootfs string) error {
+	for dir := filepath.Dir(rootfs); ; dir = filepath.Dir(dir) {
+		err := unix.Mount("", dir, "", unix.MS_PRIVATE, "")
+		if err == nil || dir == "/" {
+			return nil
+		}
+		if err != unix.EINVAL {
+			return fmt.Errorf("make %s private: %w", dir, err)
+		}
+	}
+}
+
+// Close releases the rootfs handle.
+func (b *builder) Close() {
+	if b.root >= 0 {
+		unix.Close(b.root)
+	}
+}
+
+// Root is the rootfs dirfd (O_PATH), for lookups resolved inside it.
+func (b *builder) Root() int { return b.root }
+
+// Mount performs the config's mounts, then device nodes and /dev symlinks.
+func (b *builder) Mount() error {
+	for i, m := range b.spec.Mounts {
+		if err := b.mountOne(i, m); err != nil {
+			return err
+		}
+	}
+	if !devIsHostBind(b.spec) {
+		if err := b.createDevices(); err != nil {
+			return err
+		}
+	}
+	return b.createDevSymlinks()
+}
+
+// Finalize runs after pivot_root: the read-only root and the root's own
+// propagation.
+func (b *builder) Finalize() error {
+	if b.spec.Root.Readonly {
+		if err := unix.Mount("", "/", "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, ""); err != nil {
+			if err := remountRootLocked(); err != nil {
+				return err
+			}
+		}
+	}
+	if p := b.spec.Linux.RootfsPropagation; p != "" {
+		if err := unix.Mount("", "/", "", propagationOpts[p], ""); err != nil {
+			return fmt.Errorf("linux.rootfsPropagation %s: %w", p, err)
+		}
+	}
+	return nil
+}
+
+func remountRootLocked() error {
+	fd, err := unix.Open("/", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("open /: %w", err)
+	}
+	defer unix.Close(fd)
+	if err := remountBind(fd, unix.MS_RDONLY); err != nil {
+		return fmt.Errorf("root.readonly: %w", err)
+	}
+	return nil
+}

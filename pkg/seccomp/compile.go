@@ -1,0 +1,163 @@
+//go:build cgo
+
+package seccomp
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	libseccomp "github.com/seccomp/libseccomp-golang"
+	"golang.org/x/sys/unix"
+)
+
+// Compile turns the profile into a BPF program (struct sock_filter array).
+// Syscall names libseccomp does not know are skipped and reported.
+func Compile(sc *specs.LinuxSeccomp) (bpf []byte, warnings []string, err error) {
+	def, err := action(sc.DefaultAction, sc.DefaultErrnoRet)
+	if err != nil {
+		return nil, nil, fmt.Errorf("linux.seccomp.defaultAction: %w", err)
+	}
+	f, err := libseccomp.NewFilter(def)
+	if err != nil {
+		return nil, nil, fmt.Errorf("create seccomp filter: %w", err)
+	}
+	defer f.Release()
+	// no_new_privs is the init sequence's decision, not the filter's.
+	if err := f.SetNoNewPrivsBit(false); err != nil {
+		return nil, nil, fmt.Errorf("seccomp: clear no_new_privs bit: %w", err)
+	}
+	for i, a := range sc.Architectures {
+		arch, err := libseccomp.GetArchFromString(archName(a))
+		if err != nil {
+			return nil, nil, fmt.Errorf("linux.seccomp.architectures[%d]: unknown architecture %q", i, a)
+		}
+		if err := f.AddArch(arch); err != nil {
+			return nil, nil, fmt.Errorf("linux.seccomp.architectures[%d]: %w", i, err)
+		}
+	}
+	for i, sys := range sc.Syscalls {
+		w, err := addRule(f, sys, sc.DefaultAction)
+		if err != nil {
+			return nil, nil, fmt.Errorf("linux.seccomp.syscalls[%d]: %w", i, err)
+		}
+		warnings = append(warnings, w...)
+	}
+	bpf, err = export(f)
+	return bpf, warnings, err
+}
+
+func archName(a specs.Arch) string {
+	s := string(a)
+	if len(s) > 5 && s[:5] == "SCMP_" {
+		s = s[5:]
+	}
+	if len(s) > 5 && s[:5] == "ARCH_" {
+		s = s[5:]
+	}
+	return toLower(s)
+}
+
+func toLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 32
+		}
+	}
+	return string(b)
+}
+
+func action(a specs.LinuxSeccompAction, errnoRet *uint) (libseccomp.ScmpAction, error) {
+	switch a {
+	case specs.ActKill, specs.ActKillThread:
+		return libseccomp.ActKillThread, nil
+	case specs.ActKillProcess:
+		return libseccomp.ActKillProcess, nil
+	case specs.ActTrap:
+		return libseccomp.ActTrap, nil
+	case specs.ActErrno:
+		code := int16(unix.EPERM)
+		if errnoRet != nil {
+			code = int16(*errnoRet)
+		}
+		return libseccomp.ActErrno.SetReturnCode(code), nil
+	case specs.ActTrace:
+		code := int16(unix.EPERM)
+		if errnoRet != nil {
+			code = int16(*errnoRet)
+		}
+		return libseccomp.ActTrace.SetReturnCode(code), nil
+	case specs.ActAllow:
+		return libseccomp.ActAllow, nil
+	case specs.ActLog:
+		return libseccomp.ActLog, nil
+	case specs.ActNotify:
+		return libseccomp.ActNotify, nil
+	}
+	return libseccomp.ActInvalid, fmt.Errorf("unknown action %q", a)
+}
+
+var ops = map[specs.LinuxSeccompOperator]libseccomp.ScmpCompareOp{
+	specs.OpNotEqual: libseccomp.CompareNotEqual, specs.OpLessThan: libseccomp.CompareLess,
+	specs.OpLessEqual: libseccomp.CompareLessOrEqual, specs.OpEqualTo: libseccomp.CompareEqual,
+	specs.OpGreaterEqual: libseccomp.CompareGreaterEqual, specs.OpGreaterThan: libseccomp.CompareGreater,
+	specs.OpMaskedEqual: libseccomp.CompareMaskedEqual,
+}
+
+func addRule(f *libseccomp.ScmpFilter, sys specs.LinuxSyscall, def specs.LinuxSeccompAction) ([]string, error) {
+	act, err := action(sys.Action, sys.ErrnoRet)
+	if err != nil {
+		return nil, fmt.Errorf("action: %w", err)
+	}
+	// libseccomp refuses a rule whose action equals the default.
+	if sys.Action == def && sys.ErrnoRet == nil {
+		return nil, nil
+	}
+	var conds []libseccomp.ScmpCondition
+	for j, a := range sys.Args {
+		vals := []uint64{a.Value}
+		if a.Op == specs.OpMaskedEqual {
+			vals = []uint64{a.Value, a.ValueTwo}
+		}
+		c, err := libseccomp.MakeCondition(a.Index, ops[a.Op], vals...)
+		if err != nil {
+			return nil, fmt.Errorf("args[%d]: %w", j, err)
+		}
+		conds = append(conds, c)
+	}
+	var warnings []string
+	for _, name := range sys.Names {
+		call, err := libseccomp.GetSyscallFromName(name)
+		if err != nil {
+			warnings = append(warnings, fmt.Sprintf("seccomp: unknown syscall %q skipped", name))
+			continue
+		}
+		if len(conds) == 0 {
+			err = f.AddRule(call, act)
+		} else {
+			err = f.AddRuleConditional(call, act, conds)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("add rule for %s: %w", name, err)
+		}
+	}
+	return warnings, nil
+}
+
+func export(f *libseccomp.ScmpFilter) ([]byte, error) {
+	fd, err := unix.MemfdCreate("seccomp-bpf", unix.MFD_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("seccomp: memfd: %w", err)
+	}
+	mf := os.NewFile(uintptr(fd), "seccomp-bpf")
+	defer mf.Close()
+	if err := f.ExportBPF(mf); err != nil {
+		return nil, fmt.Errorf("seccomp: export BPF: %w", err)
+	}
+	if _, err := mf.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("seccomp: rewind BPF: %w", err)
+	}
+	return io.ReadAll(mf)
+}

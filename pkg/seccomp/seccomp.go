@@ -1,0 +1,76 @@
+// Package seccomp owns linux.seccomp: validation, compiling the profile to
+// a BPF program in the runtime (with libseccomp, cgo), and loading that
+// program in the container's init (pure Go, no library needed there).
+package seccomp
+
+import (
+	"fmt"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+var actions = map[specs.LinuxSeccompAction]bool{
+	specs.ActKill: true, specs.ActKillProcess: true, specs.ActKillThread: true, specs.ActTrap: true,
+	specs.ActErrno: true, specs.ActTrace: true, specs.ActAllow: true, specs.ActLog: true, specs.ActNotify: true,
+}
+
+var operators = map[specs.LinuxSeccompOperator]bool{
+	specs.OpNotEqual: true, specs.OpLessThan: true, specs.OpLessEqual: true, specs.OpEqualTo: true,
+	specs.OpGreaterEqual: true, specs.OpGreaterThan: true, specs.OpMaskedEqual: true,
+}
+
+// Filter flags and their seccomp(2) values.
+var flagValues = map[specs.LinuxSeccompFlag]uint{
+	specs.LinuxSeccompFlagLog:              2, // SECCOMP_FILTER_FLAG_LOG
+	specs.LinuxSeccompFlagSpecAllow:        4, // SECCOMP_FILTER_FLAG_SPEC_ALLOW
+	specs.LinuxSeccompFlagWaitKillableRecv: 32,
+	"SECCOMP_FILTER_FLAG_TSYNC":            1,
+}
+
+// Validate checks names, actions and operators, naming the field.
+func Validate(s *specs.Spec) error {
+	if s.Linux == nil || s.Linux.Seccomp == nil {
+		return nil
+	}
+	sc := s.Linux.Seccomp
+	if !actions[sc.DefaultAction] {
+		return fmt.Errorf("linux.seccomp.defaultAction: unknown action %q", sc.DefaultAction)
+	}
+	for i, f := range sc.Flags {
+		if _, ok := flagValues[f]; !ok {
+			return fmt.Errorf("linux.seccomp.flags[%d]: unknown flag %q", i, f)
+		}
+	}
+	notify := sc.DefaultAction == specs.ActNotify
+	for i, sys := range sc.Syscalls {
+		field := fmt.Sprintf("linux.seccomp.syscalls[%d]", i)
+		if !actions[sys.Action] {
+			return fmt.Errorf("%s.action: unknown action %q", field, sys.Action)
+		}
+		notify = notify || sys.Action == specs.ActNotify
+		if len(sys.Names) == 0 {
+			return fmt.Errorf("%s.names: at least one syscall name is required", field)
+		}
+		for j, a := range sys.Args {
+			if !operators[a.Op] {
+				return fmt.Errorf("%s.args[%d].op: unknown operator %q", field, j, a.Op)
+			}
+			if a.Index > 5 {
+				return fmt.Errorf("%s.args[%d].index: %d is beyond the 6 syscall arguments", field, j, a.Index)
+			}
+		}
+	}
+	if notify && sc.ListenerPath == "" {
+		return fmt.Errorf("linux.seccomp.listenerPath: SCMP_ACT_NOTIFY needs a listener path")
+	}
+	return nil
+}
+
+// LoadFlags returns the seccomp(2) flags for the config's flag names.
+func LoadFlags(sc *specs.LinuxSeccomp) uint {
+	var f uint
+	for _, name := range sc.Flags {
+		f |= flagValues[name]
+	}
+	return f
+}

@@ -1,0 +1,177 @@
+// Package state owns the per-container state directory under --root: the
+// saved record of a container, its id rules, and whether its init is alive.
+package state
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// DefaultRoot is where state lives without --root.
+const DefaultRoot = "/run/minirun"
+
+// Files inside a container's state directory.
+const (
+	recordFile = "state.json"
+	configFile = "config.json"
+	StartSock  = "start.sock"
+)
+
+// ErrNotExist is returned for an unknown container id; the message keeps
+// runc's phrase "does not exist", which containerd and podman match.
+var ErrNotExist = errors.New("does not exist")
+
+// ErrExist is returned when the id is already taken.
+var ErrExist = errors.New("already exists")
+
+// Container is the saved record of one container.
+type Container struct {
+	ID          string            `json:"id"`
+	Bundle      string            `json:"bundle"`
+	Rootfs      string            `json:"rootfs"`
+	Pid         int               `json:"pid"`
+	PidStart    uint64            `json:"pidStart"`
+	Created     time.Time         `json:"created"`
+	Started     bool              `json:"started"`
+	Owner       string            `json:"owner,omitempty"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+	Cgroup      json.RawMessage   `json:"cgroup,omitempty"`
+	Namespaces  map[string]string `json:"namespaces,omitempty"` // proc name -> path joined at create, for exec
+
+	dir string
+}
+
+var validID = regexp.MustCompile(`^[\w+\-.]+$`)
+
+// ValidateID applies runc's id rule: letters, digits, _ + - . only, and
+// never "." or "..", so an id can never escape the state root.
+func ValidateID(id string) error {
+	if id == "" {
+		return fmt.Errorf("container id cannot be empty")
+	}
+	if len(id) > 1024 || !validID.MatchString(id) || id == "." || id == ".." {
+		return fmt.Errorf("invalid container id %q: use letters, digits, '_', '+', '-', '.'", id)
+	}
+	return nil
+}
+
+// Dir returns the state directory of id.
+func Dir(root, id string) string { return filepath.Join(root, id) }
+
+// Create makes the state directory; it fails with ErrExist for a taken id.
+func Create(root string, c *Container) error {
+	if err := ValidateID(c.ID); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(root, 0o700); err != nil {
+		return fmt.Errorf("create state root %s: %w", root, err)
+	}
+	c.dir = Dir(root, c.ID)
+	if err := os.Mkdir(c.dir, 0o700); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("container with id %q %w", c.ID, ErrExist)
+		}
+		return fmt.Errorf("create state dir: %w", err)
+	}
+	return nil
+}
+
+// Load reads the record of id.
+func Load(root, id string) (*Container, error) {
+	if err := ValidateID(id); err != nil {
+		return nil, err
+	}
+	dir := Dir(root, id)
+	b, err := os.ReadFile(filepath.Join(dir, recordFile))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("container %q %w", id, ErrNotExist)
+		}
+		return nil, fmt.Errorf("read state of %q: %w", id, err)
+	}
+	var c Container
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("decode state of %q: %w", id, err)
+	}
+	c.dir = dir
+	return &c, nil
+}
+
+// Dir is the container's state directory.
+func (c *Container) Dir() string { return c.dir }
+
+// Save writes the record atomically, so a reader never sees half a file.
+func (c *Container) Save() error {
+	return writeAtomic(filepath.Join(c.dir, recordFile), c)
+}
+
+// SaveConfig keeps the validated config beside the record: exec, hooks at
+// delete and update need it after the bundle may have changed.
+func (c *Container) SaveConfig(s *specs.Spec) error {
+	return writeAtomic(filepath.Join(c.dir, configFile), s)
+}
+
+// Config reads the saved config.
+func (c *Container) Config() (*specs.Spec, error) {
+	b, err := os.ReadFile(filepath.Join(c.dir, configFile))
+	if err != nil {
+		return nil, fmt.Errorf("read saved config: %w", err)
+	}
+	var s specs.Spec
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("decode saved config: %w", err)
+	}
+	return &s, nil
+}
+
+// Remove deletes the state directory.
+func (c *Container) Remove() error {
+	if err := os.RemoveAll(c.dir); err != nil {
+		return fmt.Errorf("remove state dir: %w", err)
+	}
+	return nil
+}
+
+func writeAtomic(path string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", filepath.Base(path), err)
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", tmp, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("rename %s: %w", tmp, err)
+	}
+	return nil
+}
+
+// List returns the ids under root, sorted.
+func List(root string) ([]string, error) {
+	ents, err := os.ReadDir(root)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read state root: %w", err)
+	}
+	var ids []string
+	for _, e := range ents {
+		if e.IsDir() && ValidateID(e.Name()) == nil {
+			if _, err := os.Stat(filepath.Join(root, e.Name(), recordFile)); err == nil {
+				ids = append(ids, e.Name())
+			}
+		}
+	}
+	sort.Strings(ids)
+	return ids, nil
+}
