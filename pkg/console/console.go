@@ -10,33 +10,23 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// OpenPty opens a new pty pair from the devpts instance at ptmx. The peer is
-// opened with TIOCGPTPEER rather than by path, so a hostile /dev/pts entry
-// cannot stand in for the slave.
-func OpenPty(ptmx string) (master, slave *os.File, err error) {
-	fd, err := unix.Open(ptmx, unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, nil, fmt.Errorf("open %s: %w", ptmx, err)
-	}
-	master = os.NewFile(uintptr(fd), "/dev/ptmx")
+// OpenPty turns an opened ptmx into a pty pair. The peer is opened with
+// TIOCGPTPEER rather than by path, so a hostile /dev/pts entry cannot stand
+// in for it.
+func OpenPty(ptmx *os.File) (master, slave *os.File, err error) {
+	fd := int(ptmx.Fd())
 	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		master.Close()
 		return nil, nil, fmt.Errorf("unlock pty: %w", err)
 	}
-	sfd, err := unix.IoctlRetInt(fd, unix.TIOCGPTPEER)
-	if err != nil {
-		// TIOCGPTPEER takes the open flags as its argument; IoctlRetInt passes 0.
-		master.Close()
-		return nil, nil, fmt.Errorf("open pty peer: %w", err)
-	}
-	unix.CloseOnExec(sfd)
 	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
 	if err != nil {
-		master.Close()
-		unix.Close(sfd)
-		return nil, nil, fmt.Errorf("get pty number: %w", err)
+		return nil, nil, fmt.Errorf("%s is not a pty multiplexer: %w", ptmx.Name(), err)
 	}
-	return master, os.NewFile(uintptr(sfd), fmt.Sprintf("/dev/pts/%d", n)), nil
+	sfd, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), unix.TIOCGPTPEER, unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC)
+	if errno != 0 {
+		return nil, nil, fmt.Errorf("open pty peer: %w", errno)
+	}
+	return os.NewFile(uintptr(fd), "/dev/ptmx"), os.NewFile(sfd, fmt.Sprintf("/dev/pts/%d", n)), nil
 }
 
 // SendFd sends f over a unix socket with its name as the payload.

@@ -27,16 +27,33 @@ func (b *builder) mountOne(i int, m specs.Mount) error {
 	if err != nil {
 		return fmt.Errorf("mounts[%d] %s: %w", i, m.Destination, err)
 	}
-	defer unix.Close(target)
 	if bind {
-		err = b.bindMount(m.Source, target, o)
+		err = unix.Mount(m.Source, fdPath(target), "", o.flags&(unix.MS_BIND|unix.MS_REC), "")
 	} else {
 		err = b.fsMount(m, target, o)
+	}
+	unix.Close(target)
+	if err != nil {
+		return fmt.Errorf("mounts[%d] %s: %w", i, m.Destination, err)
+	}
+	// The fd still names the covered directory; the new mount is reached
+	// by resolving the path again.
+	if target, err = openInRoot(b.root, m.Destination, 0); err != nil {
+		return fmt.Errorf("mounts[%d] %s: %w", i, m.Destination, err)
+	}
+	defer unix.Close(target)
+	if bind {
+		err = bindFlags(target, o)
+	} else {
+		err = setRecursiveAttrs(target, o)
+	}
+	if err == nil {
+		err = applyPropagation(target, o)
 	}
 	if err != nil {
 		return fmt.Errorf("mounts[%d] %s: %w", i, m.Destination, err)
 	}
-	return applyPropagation(target, o)
+	return nil
 }
 
 func isDir(path string) bool {
@@ -44,11 +61,9 @@ func isDir(path string) bool {
 	return err == nil && st.IsDir()
 }
 
-func (b *builder) bindMount(src string, target int, o mountOpts) error {
-	if err := unix.Mount(src, fdPath(target), "", o.flags&(unix.MS_BIND|unix.MS_REC), ""); err != nil {
-		return fmt.Errorf("bind %s: %w", src, err)
-	}
-	// Bind mounts ignore other flags at first; a remount applies them.
+// bindFlags applies a bind mount's flags: the bind itself ignores them, a
+// remount applies them.
+func bindFlags(target int, o mountOpts) error {
 	if rest := o.flags &^ (unix.MS_BIND | unix.MS_REC | unix.MS_REMOUNT); rest != 0 {
 		if err := remountBind(target, rest); err != nil {
 			return err
@@ -96,15 +111,13 @@ func (b *builder) fsMount(m specs.Mount, target int, o mountOpts) error {
 	err := unix.Mount(m.Source, fdPath(target), m.Type, o.flags, data)
 	if err != nil && m.Type == "sysfs" && errors.Is(err, unix.EPERM) && b.inUserNS {
 		// A user namespace without its own network namespace may not mount
-		// sysfs; a read-only recursive bind of the host's is what runc does.
-		if err = unix.Mount("/sys", fdPath(target), "", unix.MS_BIND|unix.MS_REC, ""); err == nil {
-			err = remountBind(target, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC)
-		}
+		// sysfs; a recursive bind of the host's is what runc does.
+		err = unix.Mount("/sys", fdPath(target), "", unix.MS_BIND|unix.MS_REC, "")
 	}
 	if err != nil {
 		return fmt.Errorf("mount %s (type %s, options %q): %w", m.Source, m.Type, data, err)
 	}
-	return setRecursiveAttrs(target, o)
+	return nil
 }
 
 func joinData(a, b string) string {
@@ -138,7 +151,7 @@ func (b *builder) mountCgroup(m specs.Mount, o mountOpts) error {
 		if err := unix.Mount(dir, fdPath(target), "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 			return fmt.Errorf("bind cgroup %s: %w", dir, err)
 		}
-		return remountBind(target, base|ro|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC)
+		return b.remountPath(m.Destination, base|ro|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC)
 	}
 	if err := unix.Mount("tmpfs", fdPath(target), "tmpfs", base|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "mode=755"); err != nil {
 		return fmt.Errorf("cgroup mount %s: tmpfs: %w", m.Destination, err)
@@ -152,16 +165,27 @@ func (b *builder) mountCgroup(m specs.Mount, o mountOpts) error {
 			return fmt.Errorf("cgroup mount %s: %w", name, err)
 		}
 		err = unix.Mount(dir, fdPath(sub), "", unix.MS_BIND|unix.MS_REC, "")
-		if err == nil {
-			err = remountBind(sub, base|ro|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC)
-		}
 		unix.Close(sub)
+		if err == nil {
+			err = b.remountPath(m.Destination+"/"+name, base|ro|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC)
+		}
 		if err != nil {
 			return fmt.Errorf("cgroup mount %s: bind %s: %w", name, dir, err)
 		}
 	}
 	if ro != 0 {
-		return remountBind(target, ro|base|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC)
+		return b.remountPath(m.Destination, ro|base|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC)
 	}
 	return nil
+}
+
+// remountPath resolves path again (reaching the mount now on top) and
+// changes its flags.
+func (b *builder) remountPath(path string, flags uintptr) error {
+	fd, err := openInRoot(b.root, path, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	return remountBind(fd, flags)
 }

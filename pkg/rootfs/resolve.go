@@ -3,6 +3,7 @@ package rootfs
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -98,3 +99,14 @@ type pathError struct {
 
 func (e *pathError) Error() string { return fmt.Sprintf("%s %s: %v", e.op, e.path, e.err) }
 func (e *pathError) Unwrap() error { return e.err }
+
+// OpenInRoot opens path for I/O resolved inside root, with no magic links:
+// used for files the runtime opens in the container (the pty multiplexer).
+func OpenInRoot(root int, path string, flags int) (*os.File, error) {
+	how := unix.OpenHow{Flags: uint64(flags | unix.O_CLOEXEC), Resolve: inRoot}
+	fd, err := unix.Openat2(root, strings.TrimLeft(path, "/"), &how)
+	if err != nil {
+		return nil, &pathError{"open", path, err}
+	}
+	return os.NewFile(uintptr(fd), path), nil
+}

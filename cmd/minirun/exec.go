@@ -1,0 +1,65 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/minirun/minirun/pkg/container"
+)
+
+func init() {
+	register("exec", command{"run a new process inside a running container", runExec})
+}
+
+// multi collects a repeatable string flag.
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+func runExec(g container.Global, args []string) (int, error) {
+	fs := newFlags("exec")
+	var o container.ExecOptions
+	var env, gids, capsList multi
+	fs.StringVar(&o.ProcessFile, "process", "", "process.json describing the process")
+	fs.StringVar(&o.ProcessFile, "p", "", "process.json describing the process")
+	fs.BoolVar(&o.Tty, "tty", false, "allocate a pty")
+	fs.BoolVar(&o.Tty, "t", false, "allocate a pty")
+	fs.StringVar(&o.ConsoleSocket, "console-socket", "", "unix socket that receives the pty master")
+	fs.BoolVar(&o.Detach, "detach", false, "do not wait for the process")
+	fs.BoolVar(&o.Detach, "d", false, "do not wait for the process")
+	fs.StringVar(&o.PidFile, "pid-file", "", "file to write the process's pid to")
+	fs.Var(&env, "env", "KEY=VALUE to add (repeatable)")
+	fs.Var(&env, "e", "KEY=VALUE to add (repeatable)")
+	fs.StringVar(&o.Cwd, "cwd", "", "working directory in the container")
+	fs.StringVar(&o.User, "user", "", "UID[:GID]")
+	fs.StringVar(&o.User, "u", "", "UID[:GID]")
+	fs.Var(&gids, "additional-gids", "supplementary group (repeatable)")
+	fs.Var(&gids, "g", "supplementary group (repeatable)")
+	fs.Var(&capsList, "cap", "capability to add (repeatable)")
+	fs.Var(&capsList, "c", "capability to add (repeatable)")
+	fs.BoolVar(&o.NoNewPrivs, "no-new-privs", false, "set no_new_privs")
+	fs.StringVar(&o.AppArmor, "apparmor", "", "AppArmor profile")
+	fs.IntVar(&o.PreserveFds, "preserve-fds", 0, "pass N extra fds (from 3) to the process")
+	fs.String("process-label", "", "SELinux label (ignored without SELinux)")
+	fs.Bool("ignore-paused", false, "accepted for runc compatibility")
+	fs.String("cgroup", "", "accepted for runc compatibility")
+	if err := fs.Parse(args); err != nil {
+		return 2, err
+	}
+	if fs.NArg() < 1 {
+		return 1, fmt.Errorf("exec: a container id is required")
+	}
+	o.ID, o.Args, o.Env, o.Caps = fs.Arg(0), fs.Args()[1:], env, capsList
+	for _, gs := range gids {
+		for _, part := range strings.Split(gs, ",") {
+			n, err := strconv.Atoi(part)
+			if err != nil || n < 0 {
+				return 1, fmt.Errorf("--additional-gids: %q is not a group id", part)
+			}
+			o.AdditionalGids = append(o.AdditionalGids, n)
+		}
+	}
+	return container.Exec(g, o)
+}

@@ -1,0 +1,371 @@
+// Package container owns the parent side of the lifecycle: create, start,
+// run, exec, kill, delete, state, list, pause and resume, built on the state
+// directory, the cgroup manager and the parent/child protocol.
+package container
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/minirun/minirun/pkg/caps"
+	"github.com/minirun/minirun/pkg/cgroups"
+	"github.com/minirun/minirun/pkg/config"
+	"github.com/minirun/minirun/pkg/hooks"
+	"github.com/minirun/minirun/pkg/logs"
+	"github.com/minirun/minirun/pkg/namespaces"
+	"github.com/minirun/minirun/pkg/protocol"
+	"github.com/minirun/minirun/pkg/seccomp"
+	"github.com/minirun/minirun/pkg/state"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+// Global are the runtime-wide flags.
+type Global struct {
+	Root          string
+	SystemdCgroup bool
+}
+
+// CreateOptions are the flags of create (and run).
+type CreateOptions struct {
+	ID, Bundle, PidFile, ConsoleSocket string
+	NoPivot, NoNewKeyring              bool
+	PreserveFds                        int
+	// Foreground (run without -d) may use a terminal without a console
+	// socket: run proxies it itself.
+	Foreground bool
+}
+
+// created is a container whose init waits for start.
+type created struct {
+	st      *state.Container
+	spec    *specs.Spec
+	pid     int
+	cg      *cgroups.State
+	console *os.File // run's end of an internal console socket, if any
+}
+
+// Create builds the container and leaves its init waiting for start.
+func Create(g Global, o CreateOptions) error {
+	c, err := create(g, o)
+	if err != nil {
+		return err
+	}
+	if c.console != nil {
+		c.console.Close()
+	}
+	return nil
+}
+
+func create(g Global, o CreateOptions) (*created, error) {
+	if err := state.ValidateID(o.ID); err != nil {
+		return nil, err
+	}
+	bundle, err := filepath.Abs(o.Bundle)
+	if err != nil {
+		return nil, fmt.Errorf("bundle: %w", err)
+	}
+	spec, rootfs, err := config.Load(bundle)
+	if err != nil {
+		return nil, err
+	}
+	if err := config.Validate(spec, config.Options{SystemdCgroup: g.SystemdCgroup, SysRoot: "/sys"}); err != nil {
+		return nil, err
+	}
+	if spec.Process.Terminal && o.ConsoleSocket == "" && !o.Foreground {
+		return nil, fmt.Errorf("process.terminal: cannot allocate tty if minirun will detach without setting console socket")
+	}
+	if !spec.Process.Terminal && o.ConsoleSocket != "" {
+		return nil, fmt.Errorf("--console-socket: cannot use console socket if process.terminal is false")
+	}
+	b := &builder{g: g, o: o, spec: spec}
+	b.st = &state.Container{ID: o.ID, Bundle: bundle, Rootfs: rootfs, Created: time.Now().UTC(),
+		Annotations: spec.Annotations}
+	if err := state.Create(g.Root, b.st); err != nil {
+		return nil, err
+	}
+	c, err := b.build()
+	if err != nil {
+		b.cleanup()
+		return nil, err
+	}
+	return c, nil
+}
+
+// builder holds what create acquired, so a failure can release all of it.
+type builder struct {
+	g     Global
+	o     CreateOptions
+	spec  *specs.Spec
+	st    *state.Container
+	cg    *cgroups.State
+	child *child
+}
+
+func (b *builder) cleanup() {
+	if b.child != nil {
+		b.child.kill()
+	}
+	if b.cg != nil {
+		b.cg.Destroy()
+	}
+	b.st.Remove()
+}
+
+func (b *builder) build() (*created, error) {
+	if err := b.st.Save(); err != nil {
+		return nil, err
+	}
+	bpf, err := compileSeccomp(b.spec)
+	if err != nil {
+		return nil, err
+	}
+	warnCaps(b.spec.Process)
+	joins, err := namespaces.OpenJoins(b.spec)
+	if err != nil {
+		return nil, err
+	}
+	defer namespaces.CloseJoins(joins)
+	if err := b.makeCgroup(); err != nil {
+		return nil, err
+	}
+	startLn, err := listenStart(b.st.Dir())
+	if err != nil {
+		return nil, err
+	}
+	defer startLn.Close()
+	consoleSock, runEnd, err := consoleSocket(b.o.ConsoleSocket, b.spec.Process.Terminal)
+	if err != nil {
+		return nil, err
+	}
+	if consoleSock != nil {
+		defer consoleSock.Close()
+	}
+	preserved, err := preservedFiles(b.o.PreserveFds, b.spec)
+	if err != nil {
+		return nil, err
+	}
+	b.child, err = spawn(spawnSpec{boot: bootstrapFor(b.spec), joins: joins, preserved: preserved,
+		console: consoleSock, start: startLn, cgroup: b.cg, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
+	if err != nil {
+		return nil, fmt.Errorf("start container init: %w", err)
+	}
+	if err := b.handOver(bpf); err != nil {
+		return nil, err
+	}
+	return &created{st: b.st, spec: b.spec, pid: b.child.pid, cg: b.cg, console: runEnd}, nil
+}
+
+func (b *builder) makeCgroup() error {
+	layout, err := cgroups.Detect()
+	if err != nil {
+		return err
+	}
+	path, err := cgroups.ResolvePath(b.spec.Linux.CgroupsPath, b.o.ID, b.g.SystemdCgroup, layout)
+	if err != nil {
+		return fmt.Errorf("linux.cgroupsPath: %w", err)
+	}
+	b.cg, err = cgroups.Create(layout, path)
+	if err != nil {
+		return err
+	}
+	if b.st.Cgroup, err = json.Marshal(b.cg); err != nil {
+		return fmt.Errorf("encode cgroup state: %w", err)
+	}
+	if err := b.st.Save(); err != nil {
+		return err
+	}
+	return b.cg.Set(b.spec.Linux.Resources)
+}
+
+// handOver records the pid, sends the config and drives the child through
+// hooks to Ready.
+func (b *builder) handOver(bpf []byte) error {
+	c := b.child
+	start, _, err := state.ProcStart(c.pid)
+	if err != nil {
+		return fmt.Errorf("read init start time: %w", err)
+	}
+	b.st.Pid, b.st.PidStart = c.pid, start
+	if err := b.st.Save(); err != nil {
+		return err
+	}
+	if err := setOOMScoreAdj(c.pid, b.spec.Process.OOMScoreAdj); err != nil {
+		return err
+	}
+	cfg := protocol.Config{ID: b.o.ID, Spec: b.spec, Rootfs: b.st.Rootfs, NoPivot: b.o.NoPivot,
+		NoNewKeyring: b.o.NoNewKeyring, InUserNS: namespaces.New(b.spec, specs.UserNamespace),
+		CgroupDirs: b.cg.Dirs(), ConsoleFd: c.consoleFd, StartFd: c.startFd, FirstFreeFd: c.firstFreeFd,
+		Seccomp: bpf}
+	if sc := b.spec.Linux.Seccomp; sc != nil {
+		cfg.SeccompFlags = seccomp.LoadFlags(sc)
+	}
+	if err := protocol.Send(c.sock, cfg); err != nil {
+		return fmt.Errorf("send config to init: %w", err)
+	}
+	if err := protocol.Expect(c.sock, protocol.KindMountsReady); err != nil {
+		return fmt.Errorf("container init: %w", err)
+	}
+	if err := b.runRuntimeHooks(); err != nil {
+		protocol.SendError(c.sock, err)
+		return err
+	}
+	if err := protocol.Expect(c.sock, protocol.KindReady); err != nil {
+		return fmt.Errorf("container init: %w", err)
+	}
+	c.sock.Close()
+	if err := b.st.SaveConfig(b.spec); err != nil {
+		return err
+	}
+	if err := b.st.Save(); err != nil {
+		return err
+	}
+	return writePidFile(b.o.PidFile, c.pid)
+}
+
+func (b *builder) runRuntimeHooks() error {
+	stateJSON := b.st.SpecStateJSON("creating")
+	if h := b.spec.Hooks; h != nil {
+		if err := hooks.Run(h.Prestart, stateJSON); err != nil {
+			return fmt.Errorf("prestart %w", err)
+		}
+		if err := hooks.Run(h.CreateRuntime, stateJSON); err != nil {
+			return fmt.Errorf("createRuntime %w", err)
+		}
+	}
+	return protocol.Send(b.child.sock, protocol.HookState{Message: protocol.Message{Kind: protocol.KindHooksDone}, State: stateJSON})
+}
+
+func bootstrapFor(s *specs.Spec) namespaces.Bootstrap {
+	b := namespaces.Bootstrap{CloneFlags: namespaces.CloneFlags(s)}
+	if namespaces.New(s, specs.UserNamespace) {
+		b.UIDMappings, b.GIDMappings = s.Linux.UIDMappings, s.Linux.GIDMappings
+	}
+	if namespaces.New(s, specs.TimeNamespace) {
+		b.TimeOffsets = s.Linux.TimeOffsets
+	}
+	return b
+}
+
+func compileSeccomp(s *specs.Spec) ([]byte, error) {
+	if s.Linux.Seccomp == nil {
+		return nil, nil
+	}
+	bpf, warnings, err := seccomp.Compile(s.Linux.Seccomp)
+	for _, w := range warnings {
+		logs.Warnf("%s", w)
+	}
+	return bpf, err
+}
+
+func warnCaps(p *specs.Process) {
+	_, warnings := caps.Resolve(p.Capabilities)
+	for _, w := range warnings {
+		logs.Warnf("%s", w)
+	}
+}
+
+// listenStart binds the start socket through an fd path, because a state
+// dir path may exceed the 108 bytes a unix socket address holds.
+func listenStart(dir string) (*os.File, error) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open state dir: %w", err)
+	}
+	defer d.Close()
+	addr := fmt.Sprintf("/proc/self/fd/%d/%s", d.Fd(), state.StartSock)
+	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: addr, Net: "unix"})
+	if err != nil {
+		return nil, fmt.Errorf("listen on start socket: %w", err)
+	}
+	l.SetUnlinkOnClose(false)
+	f, err := l.File()
+	l.Close()
+	if err != nil {
+		return nil, fmt.Errorf("start socket: %w", err)
+	}
+	return f, nil
+}
+
+// consoleSocket connects to --console-socket; for a foreground terminal
+// without one, it makes an internal pair and returns run's end too.
+func consoleSocket(path string, terminal bool) (toChild, runEnd *os.File, err error) {
+	if !terminal {
+		return nil, nil, nil
+	}
+	if path == "" {
+		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return nil, nil, fmt.Errorf("console socketpair: %w", err)
+		}
+		return os.NewFile(uintptr(fds[0]), "console"), os.NewFile(uintptr(fds[1]), "console-run"), nil
+	}
+	conn, err := net.Dial("unix", path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--console-socket %s: %w", path, err)
+	}
+	defer conn.Close()
+	f, err := conn.(*net.UnixConn).File()
+	if err != nil {
+		return nil, nil, fmt.Errorf("--console-socket: %w", err)
+	}
+	return f, nil, nil
+}
+
+// preservedFiles are fds 3.. of the caller passed to the process: those
+// systemd socket activation hands over (LISTEN_FDS) and --preserve-fds.
+func preservedFiles(n int, s *specs.Spec) ([]*os.File, error) {
+	if n < 0 {
+		return nil, fmt.Errorf("--preserve-fds: must not be negative")
+	}
+	listen := listenFds()
+	if listen > 0 {
+		s.Process.Env = append(s.Process.Env, fmt.Sprintf("LISTEN_FDS=%d", listen), "LISTEN_PID=1")
+	}
+	var files []*os.File
+	for fd := 3; fd < 3+listen+n; fd++ {
+		if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
+			return nil, fmt.Errorf("--preserve-fds: fd %d is not open", fd)
+		}
+		files = append(files, os.NewFile(uintptr(fd), fmt.Sprintf("preserved-%d", fd)))
+	}
+	return files, nil
+}
+
+func listenFds() int {
+	if os.Getenv("LISTEN_PID") != fmt.Sprint(os.Getpid()) {
+		return 0
+	}
+	var n int
+	fmt.Sscan(os.Getenv("LISTEN_FDS"), &n)
+	return n
+}
+
+func setOOMScoreAdj(pid int, adj *int) error {
+	if adj == nil {
+		return nil
+	}
+	path := fmt.Sprintf("/proc/%d/oom_score_adj", pid)
+	if err := os.WriteFile(path, []byte(fmt.Sprint(*adj)), 0); err != nil {
+		return fmt.Errorf("process.oomScoreAdj: %w", err)
+	}
+	return nil
+}
+
+func writePidFile(path string, pid int) error {
+	if path == "" {
+		return nil
+	}
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
+	if err := os.WriteFile(tmp, []byte(fmt.Sprint(pid)), 0o644); err != nil {
+		return fmt.Errorf("write pid file: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write pid file: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,94 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/minirun/minirun/pkg/hooks"
+	"github.com/minirun/minirun/pkg/logs"
+	"github.com/minirun/minirun/pkg/state"
+	"golang.org/x/sys/unix"
+)
+
+// Delete removes a container: with force it kills a running one first. A
+// created container is deleted without force, as runc does.
+func Delete(g Global, id string, force bool) error {
+	l, err := load(g.Root, id)
+	if err != nil {
+		if force && errors.Is(err, state.ErrNotExist) {
+			// A half-made state dir (no record yet) is removed too.
+			os.RemoveAll(state.Dir(g.Root, id))
+		}
+		return err
+	}
+	switch st := l.status(); st {
+	case "stopped", "creating":
+	case "created":
+		if err := l.killAndWait(); err != nil {
+			return err
+		}
+	default:
+		if !force {
+			return fmt.Errorf("cannot delete container %s that is not stopped: %s", id, st)
+		}
+		if err := l.killAndWait(); err != nil {
+			return err
+		}
+	}
+	return l.destroy()
+}
+
+// killAndWait kills every process of the container and waits, without
+// blind sleeps, until the init is gone and the cgroup is empty.
+func (l *loaded) killAndWait() error {
+	pidfd, err := unix.PidfdOpen(l.st.Pid, 0)
+	if err == nil && !l.st.Alive() {
+		unix.Close(pidfd)
+		pidfd = -1
+	}
+	l.signalAll(unix.SIGKILL)
+	if pidfd >= 0 {
+		unix.PidfdSendSignal(pidfd, unix.SIGKILL, nil, 0)
+		waitPidfd(pidfd, 10*time.Second)
+		unix.Close(pidfd)
+	}
+	if l.cg == nil {
+		return nil
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for delay := 100 * time.Microsecond; ; delay = min(delay*2, 20*time.Millisecond) {
+		pids, err := l.cg.Pids()
+		if err != nil || len(pids) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("processes %v of the container survived SIGKILL", pids)
+		}
+		for _, p := range pids {
+			unix.Kill(p, unix.SIGKILL)
+		}
+		time.Sleep(delay)
+	}
+}
+
+func waitPidfd(pidfd int, timeout time.Duration) {
+	fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
+	unix.Poll(fds, int(timeout/time.Millisecond))
+}
+
+// destroy runs poststop hooks, removes the cgroups minirun made and the state dir.
+func (l *loaded) destroy() error {
+	if spec, err := l.st.Config(); err == nil && spec.Hooks != nil {
+		if err := hooks.Run(spec.Hooks.Poststop, l.st.SpecStateJSON("stopped")); err != nil {
+			logs.Warnf("poststop %v", err)
+		}
+	}
+	if l.cg != nil {
+		if err := l.cg.Destroy(); err != nil {
+			return err
+		}
+	}
+	return l.st.Remove()
+}

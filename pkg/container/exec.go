@@ -1,0 +1,177 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+
+	"github.com/minirun/minirun/pkg/config"
+	"github.com/minirun/minirun/pkg/console"
+	"github.com/minirun/minirun/pkg/namespaces"
+	"github.com/minirun/minirun/pkg/protocol"
+	"github.com/minirun/minirun/pkg/seccomp"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// ExecOptions describe the process to run in a running container.
+type ExecOptions struct {
+	ID             string
+	ProcessFile    string // --process: a process.json replacing everything below
+	Args           []string
+	Env            []string
+	Cwd            string
+	User           string // UID[:GID]
+	AdditionalGids []int
+	Caps           []string
+	Tty            bool
+	NoNewPrivs     bool
+	AppArmor       string
+	PidFile        string
+	ConsoleSocket  string
+	Detach         bool
+	PreserveFds    int
+}
+
+// Exec runs a process inside every namespace and the cgroup of a running
+// container. In the foreground it returns the process's exit status.
+func Exec(g Global, o ExecOptions) (int, error) {
+	l, err := load(g.Root, o.ID)
+	if err != nil {
+		return 1, err
+	}
+	switch st := l.status(); st {
+	case "running", "created":
+	case "paused":
+		return 1, fmt.Errorf("cannot exec in a paused container")
+	default:
+		return 1, fmt.Errorf("cannot exec in a stopped container: %w", ErrNotRunning)
+	}
+	spec, err := l.st.Config()
+	if err != nil {
+		return 1, err
+	}
+	proc, err := buildProcess(spec.Process, o)
+	if err != nil {
+		return 1, err
+	}
+	if err := config.ValidateProcess(proc, "process"); err != nil {
+		return 1, err
+	}
+	if proc.Terminal && o.ConsoleSocket == "" && o.Detach {
+		return 1, fmt.Errorf("cannot allocate tty if minirun will detach without setting console socket")
+	}
+	spec.Process = proc
+	c, runEnd, err := l.spawnExec(spec, o)
+	if err != nil {
+		return 1, err
+	}
+	if err := writePidFile(o.PidFile, c.pid); err != nil {
+		return 1, err
+	}
+	if o.Detach {
+		return 0, nil
+	}
+	var restore func()
+	if runEnd != nil {
+		master, err := console.RecvFd(runEnd)
+		runEnd.Close()
+		if err != nil {
+			return 1, err
+		}
+		restore = console.Proxy(master)
+	}
+	sigs := forwardSignals(c.pid)
+	defer signal.Stop(sigs)
+	code := waitExit(c.pid)
+	if restore != nil {
+		restore()
+	}
+	return code, nil
+}
+
+func (l *loaded) spawnExec(spec *specs.Spec, o ExecOptions) (*child, *os.File, error) {
+	bpf, err := compileSeccomp(spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	joins, err := l.openNamespaces(spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer namespaces.CloseJoins(joins)
+	consoleSock, runEnd, err := consoleSocket(o.ConsoleSocket, spec.Process.Terminal)
+	if err != nil {
+		return nil, nil, err
+	}
+	if consoleSock != nil {
+		defer consoleSock.Close()
+	}
+	preserved, err := preservedFiles(o.PreserveFds, spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := spawn(spawnSpec{joins: joins, preserved: preserved, console: consoleSock, cgroup: l.cg,
+		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
+	if err != nil {
+		return nil, nil, fmt.Errorf("exec: %w", err)
+	}
+	cfg := protocol.Config{Exec: true, ID: l.st.ID, Spec: spec, ConsoleFd: c.consoleFd, StartFd: -1,
+		FirstFreeFd: c.firstFreeFd, Seccomp: bpf}
+	if spec.Linux.Seccomp != nil {
+		cfg.SeccompFlags = seccomp.LoadFlags(spec.Linux.Seccomp)
+	}
+	if err := setOOMScoreAdj(c.pid, spec.Process.OOMScoreAdj); err == nil {
+		err = protocol.Send(c.sock, cfg)
+	}
+	if err == nil {
+		err = waitExecReady(c)
+	}
+	if err != nil {
+		c.kill()
+		return nil, nil, fmt.Errorf("exec: %w", err)
+	}
+	return c, runEnd, nil
+}
+
+// waitExecReady returns once the process has exec'd: Ready, then EOF as
+// the close-on-exec socket closes; an Error frame instead is the failure.
+func waitExecReady(c *child) error {
+	defer c.sock.Close()
+	if err := protocol.Expect(c.sock, protocol.KindReady); err != nil {
+		return err
+	}
+	var m protocol.Message
+	err := protocol.Recv(c.sock, &m)
+	if errors.Is(err, protocol.ErrClosed) {
+		return nil
+	}
+	if err == nil {
+		return errors.New(m.Error)
+	}
+	return err
+}
+
+// openNamespaces opens the init's namespaces the config lists (new or
+// joined), then checks the init is still ours, so a recycled pid cannot
+// hand us a stranger's namespaces.
+func (l *loaded) openNamespaces(spec *specs.Spec) ([]namespaces.Join, error) {
+	var joins []namespaces.Join
+	for _, t := range namespaces.JoinOrder {
+		if !namespaces.Has(spec, t) {
+			continue
+		}
+		k := namespaces.Kinds[t]
+		f, err := namespaces.OpenNS(fmt.Sprintf("/proc/%d/ns/%s", l.st.Pid, k.ProcName), k)
+		if err != nil {
+			namespaces.CloseJoins(joins)
+			return nil, fmt.Errorf("join %s namespace: %w", t, err)
+		}
+		joins = append(joins, namespaces.Join{Kind: k, File: f})
+	}
+	if !l.st.Alive() {
+		namespaces.CloseJoins(joins)
+		return nil, ErrNotRunning
+	}
+	return joins, nil
+}

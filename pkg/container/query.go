@@ -1,0 +1,97 @@
+package container
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/minirun/minirun/pkg/state"
+)
+
+// StateJSON is runc's `state` output: the spec state plus rootfs, created, owner.
+type StateJSON struct {
+	OCIVersion  string            `json:"ociVersion"`
+	ID          string            `json:"id"`
+	Pid         int               `json:"pid"`
+	Status      string            `json:"status"`
+	Bundle      string            `json:"bundle"`
+	Rootfs      string            `json:"rootfs"`
+	Created     time.Time         `json:"created"`
+	Owner       string            `json:"owner"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+}
+
+func (l *loaded) stateJSON() StateJSON {
+	status := l.status()
+	s := l.st.SpecState(status)
+	return StateJSON{OCIVersion: s.Version, ID: s.ID, Pid: s.Pid, Status: status, Bundle: s.Bundle,
+		Rootfs: l.st.Rootfs, Created: l.st.Created, Owner: l.st.Owner, Annotations: s.Annotations}
+}
+
+// State writes the state of id as indented JSON.
+func State(g Global, id string, w io.Writer) error {
+	l, err := load(g.Root, id)
+	if err != nil {
+		return err
+	}
+	b, _ := json.MarshalIndent(l.stateJSON(), "", "  ")
+	_, err = fmt.Fprintln(w, string(b))
+	return err
+}
+
+// List writes every container under the root as a table, JSON or ids only.
+func List(g Global, format string, quiet bool, w io.Writer) error {
+	ids, err := state.List(g.Root)
+	if err != nil {
+		return err
+	}
+	var all []StateJSON
+	for _, id := range ids {
+		l, err := load(g.Root, id)
+		if err != nil {
+			continue
+		}
+		all = append(all, l.stateJSON())
+	}
+	switch {
+	case quiet:
+		for _, s := range all {
+			fmt.Fprintln(w, s.ID)
+		}
+	case format == "json":
+		if all == nil {
+			all = []StateJSON{}
+		}
+		return json.NewEncoder(w).Encode(all)
+	case format == "table" || format == "":
+		tw := tabwriter.NewWriter(w, 12, 1, 3, ' ', 0)
+		fmt.Fprintln(tw, "ID\tPID\tSTATUS\tBUNDLE\tCREATED\tOWNER")
+		for _, s := range all {
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", s.ID, s.Pid, s.Status, s.Bundle, s.Created.Format(time.RFC3339Nano), s.Owner)
+		}
+		return tw.Flush()
+	default:
+		return fmt.Errorf("--format: unknown format %q (want table or json)", format)
+	}
+	return nil
+}
+
+// Pause freezes the container; Resume thaws it.
+func Pause(g Global, id string, frozen bool) error {
+	l, err := load(g.Root, id)
+	if err != nil {
+		return err
+	}
+	st := l.status()
+	switch {
+	case frozen && st != "running" && st != "created":
+		return fmt.Errorf("cannot pause a container that is %s: %w", st, ErrNotRunning)
+	case !frozen && st != "paused":
+		return fmt.Errorf("container not paused")
+	case l.cg == nil:
+		return fmt.Errorf("container has no cgroup to freeze")
+	}
+	return l.cg.Freeze(frozen)
+}

@@ -1,0 +1,96 @@
+package container
+
+import (
+	"os"
+	"os/signal"
+
+	"github.com/minirun/minirun/pkg/console"
+	"github.com/minirun/minirun/pkg/logs"
+	"golang.org/x/sys/unix"
+)
+
+// RunOptions are create's plus run's own flags.
+type RunOptions struct {
+	CreateOptions
+	Detach bool
+	Keep   bool // keep the stopped container instead of deleting it
+}
+
+// Run creates and starts a container; in the foreground it forwards
+// signals, waits, deletes the container (unless Keep) and returns the
+// exit status (128+N for signal N).
+func Run(g Global, o RunOptions) (int, error) {
+	o.Foreground = !o.Detach
+	c, err := create(g, o.CreateOptions)
+	if err != nil {
+		return 1, err
+	}
+	l := &loaded{st: c.st, cg: c.cg}
+	var restore func()
+	if c.console != nil {
+		master, err := console.RecvFd(c.console)
+		c.console.Close()
+		if err != nil {
+			l.killAndWait()
+			l.destroy()
+			return 1, err
+		}
+		restore = console.Proxy(master)
+	}
+	sigs := forwardSignals(c.pid)
+	defer signal.Stop(sigs)
+	if err := l.start(); err != nil {
+		l.killAndWait()
+		l.destroy()
+		return 1, err
+	}
+	if o.Detach {
+		return 0, nil
+	}
+	code := waitExit(c.pid)
+	if restore != nil {
+		restore()
+	}
+	if !o.Keep {
+		if err := l.destroy(); err != nil {
+			logs.Warnf("delete after run: %v", err)
+		}
+	}
+	return code, nil
+}
+
+// forwardSignals relays every catchable signal to pid until stopped.
+func forwardSignals(pid int) chan os.Signal {
+	ch := make(chan os.Signal, 32)
+	signal.Notify(ch)
+	go func() {
+		for s := range ch {
+			sig := s.(unix.Signal)
+			if sig == unix.SIGCHLD || sig == unix.SIGWINCH || sig == unix.SIGURG || sig == unix.SIGPIPE {
+				continue
+			}
+			unix.Kill(pid, sig)
+		}
+	}()
+	return ch
+}
+
+// waitExit reaps pid (a child of ours through CLONE_PARENT) and converts
+// its status the way shells do.
+func waitExit(pid int) int {
+	var ws unix.WaitStatus
+	for {
+		_, err := unix.Wait4(pid, &ws, 0, nil)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return 255
+		}
+		break
+	}
+	if ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ws.ExitStatus()
+}

@@ -1,0 +1,128 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+
+	"github.com/minirun/minirun/pkg/cgroups"
+	"github.com/minirun/minirun/pkg/namespaces"
+	"github.com/minirun/minirun/pkg/protocol"
+	"golang.org/x/sys/unix"
+)
+
+// spawnSpec is what starting a child needs.
+type spawnSpec struct {
+	boot      namespaces.Bootstrap // JoinFds are filled in here
+	joins     []namespaces.Join
+	preserved []*os.File // become fds 3.. in the child, in order
+	console   *os.File
+	start     *os.File
+	cgroup    *cgroups.State
+	stdin     *os.File
+	stdout    *os.File
+	stderr    *os.File
+}
+
+// child is a spawned init or exec process, released from the bootstrap.
+type child struct {
+	pid         int
+	sock        *os.File
+	consoleFd   int
+	startFd     int
+	firstFreeFd int
+}
+
+// spawn starts the sealed binary as `minirun init`, places the bootstrap
+// process in the container's cgroup (so everything it clones is born
+// there), sends the bootstrap and returns the cloned child's pid.
+func spawn(s spawnSpec) (*child, error) {
+	exe, err := sealedExe()
+	if err != nil {
+		return nil, err
+	}
+	defer exe.Close()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("socketpair: %w", err)
+	}
+	parentSock, childSock := os.NewFile(uintptr(fds[0]), "init-parent"), os.NewFile(uintptr(fds[1]), "init-child")
+	defer childSock.Close()
+
+	extra := append([]*os.File{}, s.preserved...)
+	add := func(f *os.File) int {
+		if f == nil {
+			return -1
+		}
+		extra = append(extra, f)
+		return 2 + len(extra)
+	}
+	c := &child{sock: parentSock, firstFreeFd: 3 + len(s.preserved)}
+	sockFd := add(childSock)
+	c.consoleFd, c.startFd = add(s.console), add(s.start)
+	boot := s.boot
+	for _, j := range s.joins {
+		boot.JoinFds = append(boot.JoinFds, namespaces.JoinFd{Flag: j.Kind.Flag, Fd: add(j.File)})
+	}
+	cmd := &exec.Cmd{
+		Path:       "/proc/self/fd/" + strconv.Itoa(int(exe.Fd())),
+		Args:       []string{"minirun", "init"},
+		Env:        []string{protocol.BootstrapEnv + "=" + strconv.Itoa(sockFd)},
+		Stdin:      s.stdin,
+		Stdout:     s.stdout,
+		Stderr:     s.stderr,
+		ExtraFiles: extra,
+	}
+	if err := cmd.Start(); err != nil {
+		parentSock.Close()
+		return nil, fmt.Errorf("start init: %w", err)
+	}
+	pid, err := bootstrap(cmd, parentSock, boot, s.cgroup)
+	if err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		parentSock.Close()
+		return nil, err
+	}
+	c.pid = pid
+	return c, nil
+}
+
+func bootstrap(cmd *exec.Cmd, sock *os.File, boot namespaces.Bootstrap, cg *cgroups.State) (int, error) {
+	if cg != nil {
+		if err := cg.Join(cmd.Process.Pid); err != nil {
+			return 0, err
+		}
+	}
+	if err := protocol.WriteFrame(sock, boot.Encode()); err != nil {
+		return 0, fmt.Errorf("send bootstrap: %w", err)
+	}
+	reply, err := protocol.ReadFrame(sock)
+	werr := cmd.Wait()
+	if err != nil {
+		if werr != nil {
+			return 0, fmt.Errorf("bootstrap process failed: %w", werr)
+		}
+		return 0, fmt.Errorf("read bootstrap reply: %w", err)
+	}
+	msg := string(reply)
+	if strings.HasPrefix(msg, "error ") {
+		return 0, errors.New(strings.TrimPrefix(msg, "error "))
+	}
+	pid, err := strconv.Atoi(strings.TrimPrefix(msg, "pid "))
+	if err != nil || !strings.HasPrefix(msg, "pid ") || pid <= 0 {
+		return 0, fmt.Errorf("bootstrap: unexpected reply %q", msg)
+	}
+	return pid, nil
+}
+
+// kill stops a child that failed before it was handed over, and reaps it.
+func (c *child) kill() {
+	unix.Kill(c.pid, unix.SIGKILL)
+	var ws unix.WaitStatus
+	unix.Wait4(c.pid, &ws, 0, nil)
+	c.sock.Close()
+}

@@ -1,0 +1,145 @@
+package initproc
+
+import (
+	"fmt"
+	"net"
+	"os"
+
+	"github.com/minirun/minirun/pkg/console"
+	"github.com/minirun/minirun/pkg/hooks"
+	"github.com/minirun/minirun/pkg/protocol"
+	"github.com/minirun/minirun/pkg/rootfs"
+	"golang.org/x/sys/unix"
+)
+
+// createSequence builds the container and waits for `start`.
+func createSequence(c *protocol.Config, sock *os.File) error {
+	s := c.Spec
+	// Because after pivot_root the container's /proc is no longer trusted
+	// (CVE-2025-52881), LSM attr files are opened now, on the host's /proc.
+	lsm, err := openLSM(s.Process)
+	if err != nil {
+		return err
+	}
+	defer lsm.Close()
+	b, err := rootfs.Open(rootfs.Config{Spec: s, Rootfs: c.Rootfs, NoPivot: c.NoPivot,
+		InUserNS: c.InUserNS, CgroupDirs: c.CgroupDirs, MountLabel: mountLabel(s)})
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	if err := b.Mount(); err != nil {
+		return err
+	}
+	stateJSON, err := runtimeHooks(sock)
+	if err != nil {
+		return err
+	}
+	if s.Hooks != nil {
+		if err := hooks.Run(s.Hooks.CreateContainer, stateJSON); err != nil {
+			return fmt.Errorf("createContainer %w", err)
+		}
+	}
+	// Because /proc/sys on the runtime's own /proc resolves to the calling
+	// thread's namespaces, sysctls are written there, never through the image.
+	if err := writeSysctls(s.Linux.Sysctl); err != nil {
+		return err
+	}
+	pty, err := setupConsole(c, b.Root())
+	if err != nil {
+		return err
+	}
+	if err := maskAndProtect(b); err != nil {
+		return err
+	}
+	if err := b.PivotRoot(); err != nil {
+		return err
+	}
+	if err := b.Finalize(); err != nil {
+		return err
+	}
+	if err := setIdentity(s); err != nil {
+		return err
+	}
+	if pty != nil {
+		if err := console.SetControlling(pty); err != nil {
+			return err
+		}
+		pty.Close()
+	}
+	if err := joinKeyring(c); err != nil {
+		return err
+	}
+	p, err := prepareProcess(c, lsm)
+	if err != nil {
+		return err
+	}
+	if err := protocol.Send(sock, protocol.Message{Kind: protocol.KindReady}); err != nil {
+		return fmt.Errorf("report ready: %w", err)
+	}
+	return waitForStart(c, p)
+}
+
+// runtimeHooks asks the parent to run prestart and createRuntime hooks in
+// the runtime's namespaces, and returns the state JSON it sends back.
+func runtimeHooks(sock *os.File) ([]byte, error) {
+	if err := protocol.Send(sock, protocol.Message{Kind: protocol.KindMountsReady}); err != nil {
+		return nil, fmt.Errorf("report mounts ready: %w", err)
+	}
+	var reply protocol.HookState
+	if err := protocol.Recv(sock, &reply); err != nil {
+		return nil, err
+	}
+	if reply.Kind == protocol.KindError {
+		return nil, fmt.Errorf("%s", reply.Error)
+	}
+	return reply.State, nil
+}
+
+func maskAndProtect(b rootfs.Builder) error {
+	if err := b.MaskPaths(); err != nil {
+		return err
+	}
+	return b.ReadonlyPaths()
+}
+
+// waitForStart blocks until `start` connects, then runs startContainer hooks
+// and execs. The connection is close-on-exec: `start` reads EOF on success
+// and an error message otherwise.
+func waitForStart(c *protocol.Config, p *prepared) error {
+	ln := os.NewFile(uintptr(c.StartFd), "start.sock")
+	l, err := net.FileListener(ln)
+	ln.Close()
+	if err != nil {
+		return fmt.Errorf("start socket: %w", err)
+	}
+	var conn net.Conn
+	var msg protocol.HookState
+	for {
+		conn, err = l.Accept()
+		if err != nil {
+			return fmt.Errorf("wait for start: %w", err)
+		}
+		// A stray connection that does not speak the protocol is ignored.
+		if err := protocol.Recv(conn, &msg); err == nil && msg.Kind == protocol.KindStart {
+			break
+		}
+		conn.Close()
+	}
+	l.Close()
+	uc := conn.(*net.UnixConn)
+	if err := startAndExec(c, p, msg.State); err != nil {
+		protocol.SendError(uc, err)
+		unix.Exit(127)
+	}
+	return nil
+}
+
+func startAndExec(c *protocol.Config, p *prepared, state []byte) error {
+	if s := c.Spec; s.Hooks != nil {
+		if err := hooks.Run(s.Hooks.StartContainer, state); err != nil {
+			return fmt.Errorf("startContainer %w", err)
+		}
+	}
+	return p.exec()
+}

@@ -1,0 +1,46 @@
+// Package initproc owns the child side: the sequence that runs inside the
+// container's namespaces after the pre-Go bootstrap, for a new container
+// (create) and for a process joining one (exec), ending in execve(2).
+// Everything here runs on the main thread, locked by the caller, because
+// credentials, capabilities, seccomp and LSM labels are per-thread.
+package initproc
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/minirun/minirun/pkg/protocol"
+	"golang.org/x/sys/unix"
+)
+
+// Main is `minirun init`: it reads its config from the bootstrap socket,
+// runs the matching sequence, and reports a failure to the parent. It only
+// returns on failure.
+func Main() error {
+	fdStr := os.Getenv(protocol.BootstrapEnv)
+	fd, err := strconv.Atoi(fdStr)
+	if err != nil || fd < 3 {
+		return fmt.Errorf("init: must be started by minirun (%s=%q)", protocol.BootstrapEnv, fdStr)
+	}
+	// Because the runtime's descriptors must never survive into the
+	// container's process (CVE-2024-21626), each is close-on-exec from now.
+	unix.CloseOnExec(fd)
+	sock := os.NewFile(uintptr(fd), "init-sock")
+	var c protocol.Config
+	if err := protocol.Recv(sock, &c); err != nil {
+		return fmt.Errorf("init: read config: %w", err)
+	}
+	for _, f := range []int{c.ConsoleFd, c.StartFd} {
+		if f >= 0 {
+			unix.CloseOnExec(f)
+		}
+	}
+	if c.Exec {
+		err = execSequence(&c, sock)
+	} else {
+		err = createSequence(&c, sock)
+	}
+	protocol.SendError(sock, err)
+	return err
+}

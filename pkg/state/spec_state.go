@@ -1,0 +1,30 @@
+package state
+
+import (
+	"encoding/json"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// SpecState renders the runtime-spec state JSON. The pid is reported only
+// while our own init is alive: a stale pid could name a host process.
+func (c *Container) SpecState(status string) specs.State {
+	pid := 0
+	if status != "stopped" && c.Alive() {
+		pid = c.Pid
+	}
+	return specs.State{
+		Version:     specs.Version,
+		ID:          c.ID,
+		Status:      specs.ContainerState(status),
+		Pid:         pid,
+		Bundle:      c.Bundle,
+		Annotations: c.Annotations,
+	}
+}
+
+// SpecStateJSON is SpecState encoded, for hooks' stdin.
+func (c *Container) SpecStateJSON(status string) []byte {
+	b, _ := json.Marshal(c.SpecState(status))
+	return b
+}
