@@ -12,6 +12,7 @@ import (
 	"github.com/minirun/minirun/pkg/container"
 	"github.com/minirun/minirun/pkg/initproc"
 	"github.com/minirun/minirun/pkg/logs"
+	"github.com/minirun/minirun/pkg/protocol"
 	_ "github.com/minirun/minirun/pkg/namespaces/nsenter" // the pre-Go namespace bootstrap
 	"github.com/minirun/minirun/pkg/state"
 )
@@ -41,7 +42,8 @@ var errUsage = errors.New("usage")
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "init" {
-		if err := initproc.Main(); err != nil {
+		// The parent reports init's failures; without a parent there is nobody else.
+		if err := initproc.Main(); err != nil && os.Getenv(protocol.BootstrapEnv) == "" {
 			fmt.Fprintln(os.Stderr, "minirun init:", err)
 		}
 		os.Exit(1)
@@ -93,10 +95,12 @@ func realMain(args []string) int {
 }
 
 // fail reports err in the log (containerd reads the last error line of a
-// --log file) and on stderr, and returns exit status 1.
+// --log file) and as one plain line on stderr, and returns exit status 1.
 func fail(err error) int {
-	logs.Errorf("%v", err)
-	if logs.ToFile() {
+	if logs.ToFile() || logs.JSON() {
+		logs.Errorf("%v", err)
+	}
+	if logs.ToFile() || !logs.JSON() {
 		fmt.Fprintln(os.Stderr, "minirun:", err)
 	}
 	return 1

@@ -5,6 +5,7 @@ package caps
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/moby/sys/capability"
@@ -94,4 +95,14 @@ func Names(set []capability.Cap) []string {
 		out[i] = "CAP_" + strings.ToUpper(c.String())
 	}
 	return out
+}
+
+// AllNames lists every capability name the package knows, for `features`.
+func AllNames() []string {
+	names := make([]string, 0, len(byName))
+	for n := range byName {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }

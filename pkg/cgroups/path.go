@@ -9,7 +9,7 @@ import (
 // ResolvePath turns linux.cgroupsPath into the path used in every
 // hierarchy: absolute as given; relative under the runtime's own cgroup (as
 // runc); "slice:prefix:name" (systemd form) expanded when systemd is set;
-// empty becomes /minirun/<id>.
+// empty becomes /minirun-<id> (no shared parent left behind).
 func ResolvePath(cgroupsPath, id string, systemd bool, l Layout) (string, error) {
 	if systemd {
 		if cgroupsPath == "" {
@@ -18,7 +18,7 @@ func ResolvePath(cgroupsPath, id string, systemd bool, l Layout) (string, error)
 		return expandSystemd(cgroupsPath)
 	}
 	if cgroupsPath == "" {
-		return "/minirun/" + id, nil
+		return "/minirun-" + id, nil
 	}
 	if strings.HasPrefix(cgroupsPath, "/") {
 		return filepath.Clean(cgroupsPath), nil

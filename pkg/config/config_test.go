@@ -28,8 +28,8 @@ func TestValidateNamesTheField(t *testing.T) {
 		`process.capabilities.effective[0]`: func(s *specs.Spec) {
 			s.Process.Capabilities = &specs.LinuxCapabilities{Effective: []string{"CAP_NOPE"}}
 		},
-		`"kernel.core_pattern" is not namespaced`:   func(s *specs.Spec) { s.Linux.Sysctl = map[string]string{"kernel.core_pattern": "x"} },
-		`"net.ipv4.ip_forward" needs a new network`: func(s *specs.Spec) { s.Linux.Sysctl = map[string]string{"net.ipv4.ip_forward": "1"} },
+		`"kernel.core_pattern" is not namespaced`: func(s *specs.Spec) { s.Linux.Sysctl = map[string]string{"kernel.core_pattern": "x"} },
+		`"net.ipv4.ip_forward" needs a network`:   func(s *specs.Spec) { s.Linux.Sysctl = map[string]string{"net.ipv4.ip_forward": "1"} },
 		"linux.namespaces[2].type: duplicate": func(s *specs.Spec) {
 			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: "pid"})
 		},

@@ -118,8 +118,8 @@ func validateSysctls(s *specs.Spec) error {
 		switch {
 		case ns == "":
 			return fmt.Errorf("linux.sysctl: %q is not namespaced and would change the host", k)
-		case !namespaces.New(s, ns):
-			return fmt.Errorf("linux.sysctl: %q needs a new %s namespace", k, ns)
+		case !namespaces.Has(s, ns):
+			return fmt.Errorf("linux.sysctl: %q needs a %s namespace (the host's would change)", k, ns)
 		}
 	}
 	return nil

@@ -125,6 +125,9 @@ func (b *builder) build() (*created, error) {
 		return nil, err
 	}
 	warnCaps(b.spec.Process)
+	if mountNSMode(b.spec) == protocol.MountNSHost {
+		logs.Warnf("no mount namespace in the config: mounts, masked and read-only paths are not applied, the rootfs is only chrooted into")
+	}
 	joins, err := namespaces.OpenJoins(b.spec)
 	if err != nil {
 		return nil, err
@@ -198,6 +201,7 @@ func (b *builder) handOver(bpf []byte) error {
 		return err
 	}
 	cfg := protocol.Config{ID: b.o.ID, Spec: b.spec, Rootfs: b.st.Rootfs, NoPivot: b.o.NoPivot,
+		MountNS:      mountNSMode(b.spec),
 		NoNewKeyring: b.o.NoNewKeyring, InUserNS: namespaces.New(b.spec, specs.UserNamespace),
 		CgroupDirs: b.cg.Dirs(), ConsoleFd: c.consoleFd, StartFd: c.startFd, FirstFreeFd: c.firstFreeFd,
 		Seccomp: bpf}
@@ -368,4 +372,14 @@ func writePidFile(path string, pid int) error {
 		return fmt.Errorf("write pid file: %w", err)
 	}
 	return nil
+}
+
+func mountNSMode(s *specs.Spec) string {
+	switch {
+	case namespaces.New(s, specs.MountNamespace):
+		return protocol.MountNSNew
+	case namespaces.Has(s, specs.MountNamespace):
+		return protocol.MountNSJoined
+	}
+	return protocol.MountNSHost
 }

@@ -22,15 +22,11 @@ func createSequence(c *protocol.Config, sock *os.File) error {
 		return err
 	}
 	defer lsm.Close()
-	b, err := rootfs.Open(rootfs.Config{Spec: s, Rootfs: c.Rootfs, NoPivot: c.NoPivot,
-		InUserNS: c.InUserNS, CgroupDirs: c.CgroupDirs, MountLabel: mountLabel(s)})
+	b, err := buildRootfs(c)
 	if err != nil {
 		return err
 	}
 	defer b.Close()
-	if err := b.Mount(); err != nil {
-		return err
-	}
 	stateJSON, err := runtimeHooks(sock)
 	if err != nil {
 		return err
@@ -49,13 +45,7 @@ func createSequence(c *protocol.Config, sock *os.File) error {
 	if err != nil {
 		return err
 	}
-	if err := maskAndProtect(b); err != nil {
-		return err
-	}
-	if err := b.PivotRoot(); err != nil {
-		return err
-	}
-	if err := b.Finalize(); err != nil {
+	if err := b.enterRoot(); err != nil {
 		return err
 	}
 	if err := setIdentity(s); err != nil {
@@ -96,11 +86,82 @@ func runtimeHooks(sock *os.File) ([]byte, error) {
 	return reply.State, nil
 }
 
-func maskAndProtect(b rootfs.Builder) error {
-	if err := b.MaskPaths(); err != nil {
+// containerRoot is the rootfs being built, or, when the config joins an
+// existing mount namespace, that namespace's root used as it is.
+type containerRoot struct {
+	b      rootfs.Builder
+	root   int
+	chroot bool
+}
+
+func openRoot(path string) (*containerRoot, error) {
+	fd, err := unix.Open(path, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open root %s: %w", path, err)
+	}
+	return &containerRoot{root: fd}, nil
+}
+
+func buildRootfs(c *protocol.Config) (*containerRoot, error) {
+	switch c.MountNS {
+	case protocol.MountNSJoined:
+		return openRoot("/")
+	case protocol.MountNSHost:
+		// Mounts here would land in the host's namespace, so none are
+		// made (the parent warns); the rootfs is only chrooted into.
+		r, err := openRoot(c.Rootfs)
+		if err == nil {
+			r.chroot = true
+		}
+		return r, err
+	}
+	s := c.Spec
+	b, err := rootfs.Open(rootfs.Config{Spec: s, Rootfs: c.Rootfs, NoPivot: c.NoPivot,
+		InUserNS: c.InUserNS, CgroupDirs: c.CgroupDirs, MountLabel: mountLabel(s)})
+	if err != nil {
+		return nil, err
+	}
+	if err := b.Mount(); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return &containerRoot{b: b, root: b.Root()}, nil
+}
+
+func (r *containerRoot) Root() int { return r.root }
+
+func (r *containerRoot) Close() {
+	if r.b != nil {
+		r.b.Close()
+	} else {
+		unix.Close(r.root)
+	}
+}
+
+// enterRoot masks and protects paths, pivots and finalizes the root.
+func (r *containerRoot) enterRoot() error {
+	if r.chroot {
+		if err := unix.Fchdir(r.root); err != nil {
+			return fmt.Errorf("chdir to rootfs: %w", err)
+		}
+		if err := unix.Chroot("."); err != nil {
+			return fmt.Errorf("chroot: %w", err)
+		}
+		return unix.Chdir("/")
+	}
+	if r.b == nil {
+		return nil
+	}
+	if err := r.b.MaskPaths(); err != nil {
 		return err
 	}
-	return b.ReadonlyPaths()
+	if err := r.b.ReadonlyPaths(); err != nil {
+		return err
+	}
+	if err := r.b.PivotRoot(); err != nil {
+		return err
+	}
+	return r.b.Finalize()
 }
 
 // waitForStart blocks until `start` connects, then runs startContainer hooks

@@ -17,13 +17,20 @@ import (
 // prepared is a process ready for execve: all that is left is the late
 // seccomp load, the close-on-exec sweep and the exec itself.
 type prepared struct {
-	path        string
-	argv, env   []string
-	lateSeccomp []byte
-	flags       uint
-	notify      bool
-	firstFree   int
-	listener    string
+	path         string
+	argv, env    []string
+	lateSeccomp  []byte
+	flags        uint
+	notify       bool
+	firstFree    int
+	earlySeccomp bool
+}
+
+func markCloseOnExec(from int) error {
+	if err := unix.CloseRange(uint(from), ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
+		return fmt.Errorf("mark descriptors close-on-exec: %w", err)
+	}
+	return nil
 }
 
 // prepareProcess applies the process's security settings in the order the
@@ -41,6 +48,11 @@ func prepareProcess(c *protocol.Config, lsm *lsmAttrs) (*prepared, error) {
 	if err := setNoNewPrivs(p.NoNewPrivileges); err != nil {
 		return nil, err
 	}
+	// Because an early filter may forbid close_range(2), the sweep also
+	// runs here, before it; exec() repeats it as late as possible.
+	if err := markCloseOnExec(out.firstFree); err != nil {
+		return nil, err
+	}
 	if len(c.Seccomp) > 0 {
 		out.flags, out.notify = c.SeccompFlags, usesNotify(c.Spec.Linux.Seccomp)
 		if out.notify {
@@ -54,6 +66,8 @@ func prepareProcess(c *protocol.Config, lsm *lsmAttrs) (*prepared, error) {
 			// Without no_new_privs loading needs CAP_SYS_ADMIN, which the
 			// user switch below may drop (seccomp(2)).
 			return nil, err
+		} else {
+			out.earlySeccomp = true
 		}
 	}
 	sets, _ := caps.Resolve(p.Capabilities)
@@ -217,8 +231,8 @@ func checkExecutable(path string) error {
 // exec is the last step: late seccomp, then every descriptor at or above
 // the first free one is marked close-on-exec, then execve(2).
 func (p *prepared) exec() error {
-	if err := unix.CloseRange(uint(p.firstFree), ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
-		return fmt.Errorf("mark descriptors close-on-exec: %w", err)
+	if err := markCloseOnExec(p.firstFree); err != nil && !p.earlySeccomp {
+		return err
 	}
 	if p.lateSeccomp != nil {
 		if _, err := seccomp.Load(p.lateSeccomp, p.flags, false); err != nil {

@@ -39,6 +39,9 @@ func Setup(path, format string, debug bool) error {
 	return nil
 }
 
+// JSON reports whether lines are JSON.
+func JSON() bool { return std.json }
+
 // ToFile reports whether logs go somewhere other than stderr.
 func ToFile() bool { return std.w != os.Stderr }
 

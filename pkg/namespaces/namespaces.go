@@ -51,14 +51,9 @@ func Validate(s *specs.Spec) error {
 		}
 		seen[ns.Type] = true
 	}
-	if !Has(s, specs.MountNamespace) {
-		return fmt.Errorf("linux.namespaces: a mount namespace is required to build the root filesystem")
-	}
-	if !New(s, specs.MountNamespace) {
-		return fmt.Errorf("linux.namespaces: the mount namespace must be new, not joined (pivot_root would change the joined namespace)")
-	}
-	if (s.Hostname != "" || s.Domainname != "") && !New(s, specs.UTSNamespace) {
-		return fmt.Errorf("hostname: setting hostname or domainname needs a new uts namespace")
+	// A joined uts namespace may be renamed: the config asks for it (runc does the same).
+	if (s.Hostname != "" || s.Domainname != "") && !Has(s, specs.UTSNamespace) {
+		return fmt.Errorf("hostname: setting hostname or domainname needs a uts namespace (the host's would change)")
 	}
 	if len(s.Linux.TimeOffsets) > 0 && !New(s, specs.TimeNamespace) {
 		return fmt.Errorf("linux.timeOffsets: needs a new time namespace")

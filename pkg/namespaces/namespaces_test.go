@@ -22,9 +22,9 @@ func TestValidate(t *testing.T) {
 		{"ok", spec(mnt, specs.LinuxNamespace{Type: "pid"}), ""},
 		{"unknown", spec(mnt, specs.LinuxNamespace{Type: "bogus"}), `linux.namespaces[1].type: unknown namespace type "bogus"`},
 		{"duplicate", spec(mnt, mnt), `linux.namespaces[1].type: duplicate namespace "mount"`},
-		{"no mount", spec(specs.LinuxNamespace{Type: "pid"}), "a mount namespace is required"},
-		{"joined mount", spec(specs.LinuxNamespace{Type: "mount", Path: "/proc/1/ns/mnt"}), "must be new"},
-		{"hostname without uts", func() *specs.Spec { s := spec(mnt); s.Hostname = "x"; return s }(), "needs a new uts namespace"},
+		{"no mount", spec(specs.LinuxNamespace{Type: "pid"}), ""},
+		{"joined mount", spec(specs.LinuxNamespace{Type: "mount", Path: "/proc/1/ns/mnt"}), ""},
+		{"hostname without uts", func() *specs.Spec { s := spec(mnt); s.Hostname = "x"; return s }(), "needs a uts namespace"},
 	}
 	for _, c := range cases {
 		err := Validate(c.s)

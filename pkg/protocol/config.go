@@ -14,6 +14,7 @@ type Config struct {
 	Spec         *specs.Spec       `json:"spec"` // for exec, Process is the exec'd process
 	Rootfs       string            `json:"rootfs"`
 	NoPivot      bool              `json:"noPivot,omitempty"`
+	MountNS      string            `json:"mountNS"` // MountNSNew, MountNSJoined or MountNSHost
 	NoNewKeyring bool              `json:"noNewKeyring,omitempty"`
 	InUserNS     bool              `json:"inUserNS,omitempty"`
 	CgroupDirs   map[string]string `json:"cgroupDirs,omitempty"`
@@ -22,8 +23,14 @@ type Config struct {
 	FirstFreeFd  int               `json:"firstFreeFd"` // fds below it (from 3) are preserved for the process
 	Seccomp      []byte            `json:"seccomp,omitempty"`
 	SeccompFlags uint              `json:"seccompFlags,omitempty"`
-	Warnings     []string          `json:"warnings,omitempty"`
 }
+
+// How the container gets its filesystem view.
+const (
+	MountNSNew    = "new"    // build the rootfs and pivot_root into it
+	MountNSJoined = "joined" // use the joined namespace's root as it is
+	MountNSHost   = "host"   // no mount namespace: chroot only, never touch the host's mounts
+)
 
 // HookState rides on HooksDone and Start: the state JSON hooks get on stdin.
 type HookState struct {

@@ -1,0 +1,42 @@
+# minirun: build, test, conformance and benchmarks. Run as root for the
+# integration, conformance and bench targets.
+GO      ?= $(shell command -v go || echo /usr/local/go/bin/go)
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+export PATH := $(dir $(GO)):$(PATH)
+
+.PHONY: all build deps test unit integration vmtest conformance bench lint demo clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/minirun ./cmd/minirun
+
+deps:
+	scripts/install-deps.sh
+
+# Unit tests need no root; integration tests run real containers as root.
+unit:
+	$(GO) test ./pkg/...
+
+integration: deps build
+	MINIRUN=$(CURDIR)/bin/minirun $(GO) test -count=1 -timeout 20m ./integration/...
+
+test: deps lint unit integration
+
+conformance: build
+	scripts/conformance.sh $(CURDIR)/bin/minirun
+
+bench: build
+	scripts/bench.sh $(CURDIR)/bin/minirun
+
+lint:
+	@out=$$(gofmt -l cmd pkg integration); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	CGO_ENABLED=0 $(GO) vet ./pkg/... ./integration/...
+
+demo: deps build
+	scripts/demo.sh $(CURDIR)/bin/minirun
+
+clean:
+	rm -rf bin

@@ -1,0 +1,109 @@
+package integration
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+func TestRunReportsExitStatus(t *testing.T) {
+	e := newEnv(t)
+	b := e.bundle("c", func(s *specs.Spec) { s.Process.Args = []string{"sh", "-c", "exit 7"} })
+	if r := e.run("run", "--bundle", b, "c"); r.code != 7 {
+		t.Fatalf("exit %d, want 7 (%s)", r.code, r.stderr)
+	}
+	// Outside a pid namespace the shell is not an init, so SIGKILL reaches it.
+	b = e.bundle("k", func(s *specs.Spec) {
+		s.Process.Args = []string{"sh", "-c", "kill -9 $$"}
+		s.Linux.Namespaces = s.Linux.Namespaces[1:]
+	})
+	if r := e.run("run", "-b", b, "k"); r.code != 137 {
+		t.Fatalf("killed by SIGKILL: exit %d, want 137", r.code)
+	}
+	if out := e.ok("list", "-q"); strings.TrimSpace(out) != "" {
+		t.Fatalf("run left containers: %q", out)
+	}
+}
+
+func TestCreateStartStateKillDelete(t *testing.T) {
+	e := newEnv(t)
+	b := e.bundle("c", func(s *specs.Spec) { s.Process.Args = []string{"sleep", "100"} })
+	pidFile := filepath.Join(e.dir, "pid")
+	e.ok("create", "--bundle", b, "--pid-file", pidFile, "c1")
+	st := e.state("c1")
+	if st["status"] != "created" || st["id"] != "c1" || st["bundle"] != b {
+		t.Fatalf("after create: %v", st)
+	}
+	pid := e.pid("c1")
+	pf, _ := os.ReadFile(pidFile)
+	if strconv.Itoa(pid) != string(pf) {
+		t.Fatalf("pid file %q, state pid %d", pf, pid)
+	}
+	if comm, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm"); strings.TrimSpace(string(comm)) == "sleep" {
+		t.Fatal("created container already runs its process")
+	}
+	e.ok("start", "c1")
+	if st := e.state("c1"); st["status"] != "running" {
+		t.Fatalf("after start: %v", st)
+	}
+	waitFor(t, "sleep to be exec'd", func() bool {
+		comm, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm")
+		return strings.TrimSpace(string(comm)) == "sleep"
+	})
+	if r := e.run("start", "c1"); r.code != 1 || !strings.Contains(r.stderr, "already running") {
+		t.Fatalf("second start: %d %s", r.code, r.stderr)
+	}
+	if r := e.run("delete", "c1"); r.code != 1 || !strings.Contains(r.stderr, "not stopped") {
+		t.Fatalf("delete of running container: %d %s", r.code, r.stderr)
+	}
+	e.ok("kill", "c1", "KILL")
+	waitFor(t, "stopped", func() bool { return e.state("c1")["status"] == "stopped" })
+	if st := e.state("c1"); st["pid"].(float64) != 0 {
+		t.Fatalf("stopped container reports pid %v", st["pid"])
+	}
+	if r := e.run("kill", "c1", "TERM"); r.code != 1 || !strings.Contains(r.stderr, "container not running") {
+		t.Fatalf("kill of stopped container: %d %s", r.code, r.stderr)
+	}
+	e.ok("delete", "c1")
+	if r := e.run("state", "c1"); r.code != 1 || !strings.Contains(r.stderr, "does not exist") {
+		t.Fatalf("state after delete: %d %s", r.code, r.stderr)
+	}
+}
+
+func TestDeleteForceAndCreatedDelete(t *testing.T) {
+	e := newEnv(t)
+	b := e.bundle("c", func(s *specs.Spec) { s.Process.Args = []string{"sleep", "100"} })
+	e.ok("run", "-d", "--bundle", b, "r1")
+	pid := e.pid("r1")
+	e.ok("delete", "--force", "r1")
+	if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err == nil {
+		st, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if !strings.Contains(string(st), ") Z") {
+			t.Fatalf("process %d survived delete --force", pid)
+		}
+	}
+	e.ok("create", "--bundle", b, "c2")
+	e.ok("delete", "c2")
+	if out := e.ok("list", "-q"); strings.TrimSpace(out) != "" {
+		t.Fatalf("left: %q", out)
+	}
+}
+
+func TestListFormats(t *testing.T) {
+	e := newEnv(t)
+	b := e.bundle("c", func(s *specs.Spec) { s.Process.Args = []string{"sleep", "100"} })
+	e.ok("create", "--bundle", b, "a1")
+	if out := e.ok("list"); !strings.Contains(out, "a1") || !strings.Contains(out, "created") || !strings.HasPrefix(out, "ID") {
+		t.Fatalf("table: %q", out)
+	}
+	if out := e.ok("list", "--format", "json"); !strings.Contains(out, `"id":"a1"`) {
+		t.Fatalf("json: %q", out)
+	}
+	if out := e.ok("--log-format", "json", "list", "-q"); strings.TrimSpace(out) != "a1" {
+		t.Fatalf("quiet: %q", out)
+	}
+}

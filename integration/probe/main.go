@@ -1,0 +1,61 @@
+// Command probe runs inside test containers and prints, as one JSON object,
+// what the process sees: ids, capabilities, no_new_privs, seccomp mode,
+// namespaces, cgroup, hostname, cwd, env, rlimits and umask. Built static.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"strings"
+	"syscall"
+)
+
+type report struct {
+	UID, GID    int
+	Groups      []int
+	Status      map[string]string // Cap*, NoNewPrivs, Seccomp lines of /proc/self/status
+	Namespaces  map[string]string
+	Cgroup      string
+	Hostname    string
+	Cwd         string
+	Env         []string
+	NofileSoft  uint64
+	NofileHard  uint64
+	Umask       int
+	OpenFds     []string
+}
+
+func main() {
+	r := report{UID: os.Getuid(), GID: os.Getgid(), Status: map[string]string{}, Namespaces: map[string]string{}}
+	r.Groups, _ = os.Getgroups()
+	if f, err := os.Open("/proc/self/status"); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			k, v, ok := strings.Cut(sc.Text(), ":")
+			if ok && (strings.HasPrefix(k, "Cap") || k == "NoNewPrivs" || k == "Seccomp") {
+				r.Status[k] = strings.TrimSpace(v)
+			}
+		}
+		f.Close()
+	}
+	for _, ns := range []string{"cgroup", "ipc", "mnt", "net", "pid", "user", "uts", "time"} {
+		r.Namespaces[ns], _ = os.Readlink("/proc/self/ns/" + ns)
+	}
+	b, _ := os.ReadFile("/proc/self/cgroup")
+	r.Cgroup = string(b)
+	r.Hostname, _ = os.Hostname()
+	r.Cwd, _ = os.Getwd()
+	r.Env = os.Environ()
+	var lim syscall.Rlimit
+	syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)
+	r.NofileSoft, r.NofileHard = lim.Cur, lim.Max
+	r.Umask = syscall.Umask(0)
+	if ents, err := os.ReadDir("/proc/self/fd"); err == nil {
+		for _, e := range ents {
+			target, _ := os.Readlink("/proc/self/fd/" + e.Name())
+			r.OpenFds = append(r.OpenFds, e.Name()+" -> "+target)
+		}
+	}
+	json.NewEncoder(os.Stdout).Encode(r)
+}
