@@ -104,8 +104,6 @@ func openRoot(path string) (*containerRoot, error) {
 
 func buildRootfs(c *protocol.Config) (*containerRoot, error) {
 	switch c.MountNS {
-	case protocol.MountNSJoined:
-		return openRoot("/")
 	case protocol.MountNSHost:
 		// Mounts here would land in the host's namespace, so none are
 		// made (the parent warns); the rootfs is only chrooted into.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/minirun/minirun/pkg/caps"
 	"github.com/minirun/minirun/pkg/protocol"
 	"golang.org/x/sys/unix"
 )
@@ -27,6 +28,9 @@ func Main() error {
 	// container's process (CVE-2024-21626), each is close-on-exec from now.
 	unix.CloseOnExec(fd)
 	sock := os.NewFile(uintptr(fd), "init-sock")
+	if err := caps.Warm(); err != nil {
+		return fmt.Errorf("init: read last capability: %w", err)
+	}
 	var c protocol.Config
 	if err := protocol.Recv(sock, &c); err != nil {
 		return fmt.Errorf("init: read config: %w", err)

@@ -117,6 +117,11 @@ func OpenJoins(s *specs.Spec) ([]Join, error) {
 			CloseJoins(joins)
 			return nil, fmt.Errorf("linux.namespaces[%d].path: %w", i, err)
 		}
+		if ns.Type == specs.MountNamespace && isHostMountNS(f) {
+			f.Close()
+			CloseJoins(joins)
+			return nil, fmt.Errorf("linux.namespaces[%d].path: %s is the host's mount namespace; building a rootfs in it would change the host's mounts", i, ns.Path)
+		}
 		joins = append(joins, Join{Kind: Kinds[ns.Type], File: f})
 	}
 	return joins, nil
@@ -145,4 +150,19 @@ func CloseJoins(joins []Join) {
 	for _, j := range joins {
 		j.File.Close()
 	}
+}
+
+// isHostMountNS reports whether f is the runtime's or pid 1's mount namespace.
+func isHostMountNS(f *os.File) bool {
+	var st unix.Stat_t
+	if unix.Fstat(int(f.Fd()), &st) != nil {
+		return true
+	}
+	for _, p := range []string{"/proc/self/ns/mnt", "/proc/1/ns/mnt"} {
+		var h unix.Stat_t
+		if unix.Stat(p, &h) == nil && h.Ino == st.Ino && h.Dev == st.Dev {
+			return true
+		}
+	}
+	return false
 }

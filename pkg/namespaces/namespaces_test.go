@@ -67,3 +67,10 @@ func TestOpenNSChecksType(t *testing.T) {
 	}
 	f.Close()
 }
+
+func TestOpenJoinsRefusesHostMountNS(t *testing.T) {
+	s := spec(specs.LinuxNamespace{Type: "mount", Path: "/proc/self/ns/mnt"})
+	if _, err := OpenJoins(s); err == nil || !strings.Contains(err.Error(), "host's mount namespace") {
+		t.Fatalf("joining the host mount namespace: %v", err)
+	}
+}

@@ -28,7 +28,7 @@ type Config struct {
 // How the container gets its filesystem view.
 const (
 	MountNSNew    = "new"    // build the rootfs and pivot_root into it
-	MountNSJoined = "joined" // use the joined namespace's root as it is
+	MountNSJoined = "joined" // build the rootfs inside the joined namespace, as runc does
 	MountNSHost   = "host"   // no mount namespace: chroot only, never touch the host's mounts
 )
 

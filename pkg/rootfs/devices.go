@@ -39,9 +39,6 @@ func validateDevices(s *specs.Spec) error {
 		default:
 			return fmt.Errorf("linux.devices[%d].type: unknown device type %q", i, d.Type)
 		}
-		if d.Type == "p" && (d.Major != 0 || d.Minor != 0) {
-			return fmt.Errorf("linux.devices[%d]: a fifo has no major/minor numbers", i)
-		}
 	}
 	return nil
 }
@@ -113,7 +110,11 @@ func (b *builder) createDevice(d specs.LinuxDevice) error {
 		dtype = "c"
 	}
 	d.Type = dtype
-	if err := unix.Mknodat(d2, name, deviceMode(d), int(unix.Mkdev(uint32(d.Major), uint32(d.Minor)))); err != nil {
+	dev := int(unix.Mkdev(uint32(d.Major), uint32(d.Minor)))
+	if d.Type == "p" {
+		dev = 0 // a fifo has no device number; the config's is ignored
+	}
+	if err := unix.Mknodat(d2, name, deviceMode(d), dev); err != nil {
 		return fmt.Errorf("mknod: %w", err)
 	}
 	// mknod honours the umask; the config's mode is what the container gets.
