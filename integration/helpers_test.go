@@ -4,7 +4,6 @@
 package integration
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -78,6 +77,9 @@ func newEnv(t *testing.T) *env {
 	}
 	e := &env{t: t, root: t.TempDir(), dir: t.TempDir(),
 		cgroup: fmt.Sprintf("/minirun-it/%s-%d", sanitize(t.Name()), time.Now().UnixNano()%1e9)}
+	// A mapped container root must be able to reach its rootfs.
+	must(t, os.Chmod(e.dir, 0o755))
+	must(t, os.Chmod(filepath.Dir(e.dir), 0o755))
 	t.Cleanup(e.cleanup)
 	return e
 }
@@ -196,9 +198,14 @@ func (e *env) runIn(dir string, args ...string) result {
 	e.t.Helper()
 	cmd := exec.Command(minirun, append([]string{"--root", e.root}, args...)...)
 	cmd.Dir = dir
-	var so, se bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &so, &se
-	cmd.WaitDelay = 2 * time.Second
+	// Files, not pipes: a detached container keeps the caller's stdio open,
+	// and waiting for a pipe to close would wait for the container.
+	so, err := os.CreateTemp(e.dir, "stdout")
+	must(e.t, err)
+	se, err := os.CreateTemp(e.dir, "stderr")
+	must(e.t, err)
+	defer func() { so.Close(); se.Close(); os.Remove(so.Name()); os.Remove(se.Name()) }()
+	cmd.Stdout, cmd.Stderr = so, se
 	done := make(chan error, 1)
 	must(e.t, cmd.Start())
 	go func() { done <- cmd.Wait() }()
@@ -209,7 +216,9 @@ func (e *env) runIn(dir string, args ...string) result {
 		<-done
 		e.t.Fatalf("minirun %v timed out", args)
 	}
-	return result{cmd.ProcessState.ExitCode(), so.String(), se.String()}
+	outB, _ := os.ReadFile(so.Name())
+	errB, _ := os.ReadFile(se.Name())
+	return result{cmd.ProcessState.ExitCode(), string(outB), string(errB)}
 }
 
 // ok runs minirun and fails the test on a non-zero exit.

@@ -202,7 +202,7 @@ func (b *builder) handOver(bpf []byte) error {
 	}
 	cfg := protocol.Config{ID: b.o.ID, Spec: b.spec, Rootfs: b.st.Rootfs, NoPivot: b.o.NoPivot,
 		MountNS:      mountNSMode(b.spec),
-		NoNewKeyring: b.o.NoNewKeyring, InUserNS: namespaces.New(b.spec, specs.UserNamespace),
+		NoNewKeyring: b.o.NoNewKeyring, InUserNS: namespaces.Has(b.spec, specs.UserNamespace),
 		CgroupDirs: b.cg.Dirs(), ConsoleFd: c.consoleFd, StartFd: c.startFd, FirstFreeFd: c.firstFreeFd,
 		Seccomp: bpf}
 	if sc := b.spec.Linux.Seccomp; sc != nil {
