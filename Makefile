@@ -27,7 +27,7 @@ test: deps lint unit integration
 conformance: build
 	scripts/conformance.sh $(CURDIR)/bin/minirun
 
-bench: build
+bench: deps build
 	scripts/bench.sh $(CURDIR)/bin/minirun
 
 lint:

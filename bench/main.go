@@ -1,0 +1,227 @@
+// Command bench measures container lifecycle latency and peak RSS of
+// minirun next to runc and crun (when installed), in the same run, on the
+// same busybox bundle, and prints medians and ratios. Run as root.
+//
+// It re-executes itself in a private mount namespace without the hybrid
+// cgroup2 mount, because crun refuses hybrid hosts; every runtime then sees
+// the same cgroup v1 view at no per-call cost.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+)
+
+var specBin string
+
+type runtime struct {
+	name, bin string
+	ociVer    string
+}
+
+type sample struct {
+	d   time.Duration
+	rss int64 // KiB
+}
+
+func main() {
+	minirun := flag.String("minirun", "bin/minirun", "minirun binary")
+	n := flag.Int("n", 20, "iterations per operation")
+	flag.Parse()
+	if os.Getenv("BENCH_IN_NS") == "" {
+		reexecPrivate()
+		return
+	}
+	specBin = *minirun
+	rts := []runtime{{"minirun", *minirun, ""}}
+	for _, c := range []runtime{{"runc", "runc", ""}, {"crun", "crun", "1.0.2"}} {
+		if p, err := exec.LookPath(c.bin); err == nil {
+			c.bin = p
+			rts = append(rts, c)
+		}
+	}
+	busybox, err := exec.LookPath("busybox")
+	if err != nil {
+		fatal("busybox-static is required")
+	}
+	dir, err := os.MkdirTemp("", "minirun-bench-")
+	if err != nil {
+		fatal(err.Error())
+	}
+	defer os.RemoveAll(dir)
+	results := map[string]map[string][]sample{}
+	for _, rt := range rts {
+		results[rt.name] = measure(rt, dir, busybox, *n)
+	}
+	report(rts, results)
+}
+
+func reexecPrivate() {
+	self, _ := os.Executable()
+	script := `mount --make-rprivate / && { umount /sys/fs/cgroup/unified 2>/dev/null || true; } && exec "$0" "$@"`
+	cmd := exec.Command("unshare", append([]string{"-m", "sh", "-c", script, self}, os.Args[1:]...)...)
+	cmd.Env = append(os.Environ(), "BENCH_IN_NS=1")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		os.Exit(1)
+	}
+}
+
+func fatal(msg string) {
+	fmt.Fprintln(os.Stderr, "bench:", msg)
+	os.Exit(1)
+}
+
+// bundle writes a busybox bundle running args.
+func bundle(dir, name, busybox, ociVer string, args []string) string {
+	b := filepath.Join(dir, name)
+	rootfs := filepath.Join(b, "rootfs")
+	for _, d := range []string{"bin", "proc", "sys", "dev", "tmp"} {
+		os.MkdirAll(filepath.Join(rootfs, d), 0o755)
+	}
+	data, _ := os.ReadFile(busybox)
+	os.WriteFile(filepath.Join(rootfs, "bin/busybox"), data, 0o755)
+	for _, a := range []string{"sh", "true", "sleep"} {
+		os.Symlink("busybox", filepath.Join(rootfs, "bin", a))
+	}
+	// `minirun spec` writes runc's default config, used for every runtime.
+	if out, err := exec.Command(specBin, "spec", "--bundle", b).CombinedOutput(); err != nil {
+		fatal("minirun spec: " + string(out))
+	}
+	var spec map[string]any
+	raw, _ := os.ReadFile(filepath.Join(b, "config.json"))
+	json.Unmarshal(raw, &spec)
+	proc := spec["process"].(map[string]any)
+	proc["terminal"] = false
+	proc["args"] = args
+	linux := spec["linux"].(map[string]any)
+	linux["cgroupsPath"] = "/minirun-bench/" + name
+	if ociVer != "" {
+		spec["ociVersion"] = ociVer
+	}
+	raw, _ = json.Marshal(spec)
+	os.WriteFile(filepath.Join(b, "config.json"), raw, 0o644)
+	return b
+}
+
+// timed runs one runtime command and returns its wall time and peak RSS.
+func timed(rt runtime, root string, args ...string) (sample, error) {
+	cmd := exec.Command(rt.bin, append([]string{"--root", root}, args...)...)
+	devnull, _ := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	defer devnull.Close()
+	// A file, not a pipe: a created container keeps its stdio open.
+	stderr, _ := os.CreateTemp("", "bench-stderr")
+	defer os.Remove(stderr.Name())
+	defer stderr.Close()
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = devnull, devnull, stderr
+	start := time.Now()
+	err := cmd.Run()
+	d := time.Since(start)
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = ru.Maxrss
+	}
+	if err != nil {
+		msg, _ := os.ReadFile(stderr.Name())
+		return sample{}, fmt.Errorf("%s %s: %w: %s", rt.name, strings.Join(args, " "), err, msg)
+	}
+	return sample{d, rss}, nil
+}
+
+func measure(rt runtime, dir, busybox string, n int) map[string][]sample {
+	root := filepath.Join(dir, rt.name+"-state")
+	trueB := bundle(dir, rt.name+"-true", busybox, rt.ociVer, []string{"/bin/true"})
+	sleepB := bundle(dir, rt.name+"-sleep", busybox, rt.ociVer, []string{"/bin/sleep", "1000"})
+	res := map[string][]sample{}
+	add := func(op string, s sample, err error) {
+		if err != nil {
+			fatal(err.Error())
+		}
+		res[op] = append(res[op], s)
+	}
+	for i := 0; i < n; i++ {
+		id := fmt.Sprintf("b%d", i)
+		s, err := timed(rt, root, "run", "--bundle", trueB, id)
+		add("run /bin/true", s, err)
+		if rt.name != "minirun" {
+			timed(rt, root, "delete", "--force", id)
+		}
+		s, err = timed(rt, root, "create", "--bundle", sleepB, id)
+		add("create", s, err)
+		s, err = timed(rt, root, "state", id)
+		add("state", s, err)
+		s, err = timed(rt, root, "start", id)
+		add("start", s, err)
+		s, err = timed(rt, root, "exec", id, "/bin/true")
+		add("exec /bin/true", s, err)
+		s, err = timed(rt, root, "delete", "--force", id)
+		add("delete --force (running)", s, err)
+		s, err = timed(rt, root, "create", "--bundle", sleepB, id)
+		add("create", s, err)
+		s, err = timed(rt, root, "delete", id)
+		add("delete (created)", s, err)
+	}
+	os.Remove("/sys/fs/cgroup/pids/minirun-bench")
+	for _, c := range []string{"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "systemd"} {
+		os.Remove(filepath.Join("/sys/fs/cgroup", c, "minirun-bench"))
+	}
+	return res
+}
+
+var ops = []string{"run /bin/true", "create", "start", "state", "exec /bin/true", "delete --force (running)", "delete (created)"}
+
+func median(s []sample) time.Duration {
+	d := make([]time.Duration, len(s))
+	for i, x := range s {
+		d[i] = x.d
+	}
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	return d[len(d)/2]
+}
+
+func peak(m map[string][]sample) int64 {
+	var p int64
+	for _, s := range m {
+		for _, x := range s {
+			if x.rss > p {
+				p = x.rss
+			}
+		}
+	}
+	return p
+}
+
+func report(rts []runtime, res map[string]map[string][]sample) {
+	fmt.Printf("%-26s", "median latency (ms)")
+	for _, rt := range rts {
+		fmt.Printf("%12s", rt.name)
+	}
+	for _, rt := range rts[1:] {
+		fmt.Printf("%16s", "minirun/"+rt.name)
+	}
+	fmt.Println()
+	for _, op := range ops {
+		fmt.Printf("%-26s", op)
+		base := median(res["minirun"][op])
+		for _, rt := range rts {
+			fmt.Printf("%12.2f", float64(median(res[rt.name][op]).Microseconds())/1000)
+		}
+		for _, rt := range rts[1:] {
+			fmt.Printf("%15.2fx", float64(base)/float64(median(res[rt.name][op])))
+		}
+		fmt.Println()
+	}
+	fmt.Printf("%-26s", "peak RSS per process (MB)")
+	for _, rt := range rts {
+		fmt.Printf("%12.1f", float64(peak(res[rt.name]))/1024)
+	}
+	fmt.Println()
+}
