@@ -117,6 +117,8 @@ func (b *builder) cleanup() {
 }
 
 func (b *builder) build() (*created, error) {
+	t0 := time.Now()
+	phase := func(name string) { logs.Debugf("create %s: %s done after %v", b.o.ID, name, time.Since(t0)) }
 	if err := b.st.Save(); err != nil {
 		return nil, err
 	}
@@ -133,9 +135,11 @@ func (b *builder) build() (*created, error) {
 		return nil, err
 	}
 	defer namespaces.CloseJoins(joins)
+	phase("validation and seccomp")
 	if err := b.makeCgroup(); err != nil {
 		return nil, err
 	}
+	phase("cgroup")
 	startLn, err := listenStart(b.st.Dir())
 	if err != nil {
 		return nil, err
@@ -157,9 +161,11 @@ func (b *builder) build() (*created, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start container init: %w", err)
 	}
+	phase("spawn")
 	if err := b.handOver(bpf); err != nil {
 		return nil, err
 	}
+	phase("init ready")
 	return &created{st: b.st, spec: b.spec, pid: b.child.pid, cg: b.cg, console: runEnd}, nil
 }
 
@@ -214,6 +220,7 @@ func (b *builder) handOver(bpf []byte) error {
 	if err := protocol.Expect(c.sock, protocol.KindMountsReady); err != nil {
 		return fmt.Errorf("container init: %w", err)
 	}
+	logs.Debugf("create %s: rootfs mounted", b.o.ID)
 	if err := b.runRuntimeHooks(); err != nil {
 		protocol.SendError(c.sock, err)
 		return err

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/minirun/minirun/pkg/cgroups"
+	"github.com/minirun/minirun/pkg/logs"
 	"github.com/minirun/minirun/pkg/namespaces"
 	"github.com/minirun/minirun/pkg/protocol"
 	"golang.org/x/sys/unix"
@@ -44,6 +45,7 @@ func spawn(s spawnSpec) (*child, error) {
 	if err != nil {
 		return nil, err
 	}
+	logs.Debugf("spawn: sealed binary copied")
 	defer exe.Close()
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
@@ -80,6 +82,7 @@ func spawn(s spawnSpec) (*child, error) {
 		parentSock.Close()
 		return nil, fmt.Errorf("start init: %w", err)
 	}
+	logs.Debugf("spawn: bootstrap process started")
 	pid, err := bootstrap(cmd, parentSock, boot, s.cgroup)
 	if err != nil {
 		cmd.Process.Kill()
