@@ -24,7 +24,7 @@ integration: deps build
 
 test: deps lint unit integration
 
-conformance: build
+conformance: deps build
 	scripts/conformance.sh $(CURDIR)/bin/minirun
 
 bench: deps build

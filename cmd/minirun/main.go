@@ -12,8 +12,8 @@ import (
 	"github.com/minirun/minirun/pkg/container"
 	"github.com/minirun/minirun/pkg/initproc"
 	"github.com/minirun/minirun/pkg/logs"
-	"github.com/minirun/minirun/pkg/protocol"
 	_ "github.com/minirun/minirun/pkg/namespaces/nsenter" // the pre-Go namespace bootstrap
+	"github.com/minirun/minirun/pkg/protocol"
 	"github.com/minirun/minirun/pkg/state"
 )
 
