@@ -285,3 +285,8 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 	t.Fatalf("timed out waiting for %s", what)
 }
+
+func execShell(script string) (string, error) {
+	out, err := exec.Command("sh", "-c", script).CombinedOutput()
+	return string(out), err
+}

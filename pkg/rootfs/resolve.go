@@ -34,34 +34,74 @@ func openInRoot(root int, path string, flags int) (int, error) {
 // host's when rootfs setup runs (before pivot_root), so it is trusted.
 func fdPath(fd int) string { return "/proc/self/fd/" + strconv.Itoa(fd) }
 
+// maxLinks bounds how many dangling symlinks one mkdirAllInRoot follows.
+const maxLinks = 40
+
 // mkdirAllInRoot creates path inside root one component at a time, each
-// resolved in root, and returns an O_PATH fd of the directory.
+// resolved in root, and returns an O_PATH fd of the directory. A component
+// that is a dangling symlink is followed the way the kernel would, inside
+// root, and its target is created there.
 func mkdirAllInRoot(root int, path string, mode uint32) (int, error) {
+	for links := 0; ; links++ {
+		fd, next, err := mkdirWalk(root, path, mode)
+		if next == "" || err != nil {
+			return fd, err
+		}
+		if links == maxLinks {
+			return -1, &pathError{"mkdir", path, unix.ELOOP}
+		}
+		path = next
+	}
+}
+
+// mkdirWalk creates what it can of path; when it meets a dangling symlink
+// it returns the path with that link substituted, to walk again.
+func mkdirWalk(root int, path string, mode uint32) (int, string, error) {
 	parent, err := unix.Dup(root)
 	if err != nil {
-		return -1, err
+		return -1, "", err
 	}
+	parts := strings.Split(filepath.Clean("/"+path), "/")
 	cur := "/"
-	for _, part := range strings.Split(filepath.Clean("/"+path), "/") {
+	for i, part := range parts {
 		if part == "" {
 			continue
 		}
 		cur = filepath.Join(cur, part)
 		fd, err := openInRoot(root, cur, unix.O_DIRECTORY)
 		if errors.Is(err, unix.ENOENT) {
-			if err := unix.Mkdirat(parent, part, mode); err != nil && err != unix.EEXIST {
+			err = unix.Mkdirat(parent, part, mode)
+			if err == unix.EEXIST {
+				if target, lerr := readlinkAt(parent, part); lerr == nil {
+					unix.Close(parent)
+					if !filepath.IsAbs(target) {
+						target = filepath.Join(filepath.Dir(cur), target)
+					}
+					return -1, filepath.Join(append([]string{target}, parts[i+1:]...)...), nil
+				}
+			}
+			if err != nil && err != unix.EEXIST {
 				unix.Close(parent)
-				return -1, &pathError{"mkdir", cur, err}
+				return -1, "", &pathError{"mkdir", cur, err}
 			}
 			fd, err = openInRoot(root, cur, unix.O_DIRECTORY)
 		}
 		unix.Close(parent)
 		if err != nil {
-			return -1, err
+			return -1, "", err
 		}
 		parent = fd
 	}
-	return parent, nil
+	return parent, "", nil
+}
+
+func readlinkAt(dir int, name string) (string, error) {
+	buf := make([]byte, unix.PathMax)
+	n, err := unix.Readlinkat(dir, name, buf)
+	if err != nil {
+		return "", err
+	}
+	return string(buf[:n]), nil
 }
 
 // createFileInRoot makes sure a non-directory exists at path (a bind target
