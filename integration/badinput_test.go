@@ -32,9 +32,13 @@ func TestBadInputFailsCleanly(t *testing.T) {
 		want   string
 	}{
 		{"version", func(s *specs.Spec) { s.Version = "2.0.0" }, nil, "ociVersion"},
-		{"caps", func(s *specs.Spec) { s.Process.Capabilities.Bounding = append(s.Process.Capabilities.Bounding, "CAP_FOO") }, nil,
+		{"caps", func(s *specs.Spec) {
+			s.Process.Capabilities.Bounding = append(s.Process.Capabilities.Bounding, "CAP_FOO")
+		}, nil,
 			`process.capabilities.bounding[3]: unknown capability "CAP_FOO"`},
-		{"nsdup", func(s *specs.Spec) { s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: "pid"}) }, nil, "duplicate namespace"},
+		{"nsdup", func(s *specs.Spec) {
+			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: "pid"})
+		}, nil, "duplicate namespace"},
 		{"nspath", func(s *specs.Spec) {
 			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: "user", Path: "/proc/self/ns/net"})
 		}, nil, "is not a user namespace"},

@@ -139,7 +139,7 @@ func (e *env) bundle(name string, mutate func(*specs.Spec)) string {
 	copyFile(e.t, busybox, filepath.Join(rootfs, "bin/busybox"), 0o755)
 	copyFile(e.t, probeBin, filepath.Join(rootfs, "bin/probe"), 0o755)
 	for _, app := range []string{"sh", "ls", "cat", "echo", "id", "sleep", "ps", "hostname", "mount", "touch",
-		"mkdir", "readlink", "grep", "stat", "true", "false", "kill", "head", "wc", "ulimit", "umask", "test", "cut"} {
+		"mkdir", "readlink", "grep", "stat", "true", "false", "kill", "head", "wc", "ulimit", "umask", "test", "cut", "dd", "tr", "mknod"} {
 		os.Symlink("busybox", filepath.Join(rootfs, "bin", app))
 	}
 	os.WriteFile(filepath.Join(rootfs, "etc/passwd"), []byte("root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/tmp:/bin/sh\n"), 0o644)

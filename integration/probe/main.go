@@ -12,18 +12,18 @@ import (
 )
 
 type report struct {
-	UID, GID    int
-	Groups      []int
-	Status      map[string]string // Cap*, NoNewPrivs, Seccomp lines of /proc/self/status
-	Namespaces  map[string]string
-	Cgroup      string
-	Hostname    string
-	Cwd         string
-	Env         []string
-	NofileSoft  uint64
-	NofileHard  uint64
-	Umask       int
-	OpenFds     []string
+	UID, GID   int
+	Groups     []int
+	Status     map[string]string // Cap*, NoNewPrivs, Seccomp lines of /proc/self/status
+	Namespaces map[string]string
+	Cgroup     string
+	Hostname   string
+	Cwd        string
+	Env        []string
+	NofileSoft uint64
+	NofileHard uint64
+	Umask      int
+	OpenFds    []string
 }
 
 func main() {
