@@ -45,6 +45,13 @@ func prepareProcess(c *protocol.Config, lsm *lsmAttrs) (*prepared, error) {
 		return nil, err
 	}
 	out := &prepared{argv: p.Args, env: p.Env, firstFree: c.FirstFreeFd}
+	// Because an early seccomp filter may forbid openat2 and getcwd, the
+	// cwd is resolved now and entered after the user switch.
+	cwd, err := openCwd(p.Cwd)
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(cwd)
 	if err := setNoNewPrivs(p.NoNewPrivileges); err != nil {
 		return nil, err
 	}
@@ -85,8 +92,8 @@ func prepareProcess(c *protocol.Config, lsm *lsmAttrs) (*prepared, error) {
 	if err := caps.ApplyFinal(sets); err != nil {
 		return nil, err
 	}
-	if err := chdir(p.Cwd); err != nil {
-		return nil, err
+	if err := unix.Fchdir(cwd); err != nil {
+		return nil, fmt.Errorf("process.cwd %s: %w", p.Cwd, err)
 	}
 	path, err := lookPath(p.Args[0], p.Env)
 	if err != nil {
@@ -146,17 +153,16 @@ func switchUser(u specs.User) error {
 	return nil
 }
 
-// chdir enters the process's cwd and checks it is inside the container:
-// a cwd reached through a leaked host fd reads "(unreachable)" (CVE-2024-21626).
-func chdir(cwd string) error {
-	if err := unix.Chdir(cwd); err != nil {
-		return fmt.Errorf("process.cwd %s: %w", cwd, err)
+// openCwd resolves the cwd without magic links, so a path through
+// /proc/self/fd can never land in a directory the runtime holds open on the
+// host (CVE-2024-21626); the container's root is the process root here.
+func openCwd(cwd string) (int, error) {
+	how := unix.OpenHow{Flags: unix.O_PATH | unix.O_DIRECTORY | unix.O_CLOEXEC, Resolve: unix.RESOLVE_NO_MAGICLINKS}
+	fd, err := unix.Openat2(unix.AT_FDCWD, cwd, &how)
+	if err != nil {
+		return -1, fmt.Errorf("process.cwd %s: %w", cwd, err)
 	}
-	wd, err := unix.Getwd()
-	if err != nil || !strings.HasPrefix(wd, "/") {
-		return fmt.Errorf("process.cwd %s: current directory is outside the container", cwd)
-	}
-	return nil
+	return fd, nil
 }
 
 var rlimitNums = map[string]int{
