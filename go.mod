@@ -8,3 +8,5 @@ require (
 	github.com/seccomp/libseccomp-golang v0.11.1
 	golang.org/x/sys v0.50.0
 )
+
+require golang.org/x/net v0.62.0 // indirect

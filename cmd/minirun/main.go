@@ -48,6 +48,7 @@ func main() {
 		}
 		os.Exit(1)
 	}
+	container.Version = version
 	os.Exit(realMain(os.Args[1:]))
 }
 

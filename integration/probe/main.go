@@ -27,6 +27,9 @@ type report struct {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "int80" {
+		int80Mode()
+	}
 	r := report{UID: os.Getuid(), GID: os.Getgid(), Status: map[string]string{}, Namespaces: map[string]string{}}
 	r.Groups, _ = os.Getgroups()
 	if f, err := os.Open("/proc/self/status"); err == nil {

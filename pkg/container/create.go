@@ -122,7 +122,7 @@ func (b *builder) build() (*created, error) {
 	if err := b.st.Save(); err != nil {
 		return nil, err
 	}
-	bpf, err := compileSeccomp(b.spec)
+	bpf, err := compileSeccomp(b.g, b.spec)
 	if err != nil {
 		return nil, err
 	}
@@ -262,11 +262,18 @@ func bootstrapFor(s *specs.Spec) namespaces.Bootstrap {
 	return b
 }
 
-func compileSeccomp(s *specs.Spec) ([]byte, error) {
+// Version is the runtime's build version, part of the seccomp cache key.
+var Version = "dev"
+
+func compileSeccomp(g Global, s *specs.Spec) ([]byte, error) {
 	if s.Linux.Seccomp == nil {
 		return nil, nil
 	}
-	bpf, warnings, err := seccomp.Compile(s.Linux.Seccomp)
+	cache := seccomp.Cache{Dir: filepath.Join(g.Root, seccomp.CacheDirName), Version: Version + " " + seccomp.LibraryVersion()}
+	if os.Getenv("MINIRUN_SECCOMP_CACHE") == "off" {
+		cache.Dir = ""
+	}
+	bpf, warnings, err := cache.Get(s.Linux.Seccomp, seccomp.Compile)
 	for _, w := range warnings {
 		logs.Warnf("%s", w)
 	}

@@ -62,7 +62,7 @@ func Exec(g Global, o ExecOptions) (int, error) {
 		return 1, fmt.Errorf("cannot allocate tty if minirun will detach without setting console socket")
 	}
 	spec.Process = proc
-	c, runEnd, err := l.spawnExec(spec, o)
+	c, runEnd, err := l.spawnExec(g, spec, o)
 	if err != nil {
 		return 1, err
 	}
@@ -90,8 +90,8 @@ func Exec(g Global, o ExecOptions) (int, error) {
 	return code, nil
 }
 
-func (l *loaded) spawnExec(spec *specs.Spec, o ExecOptions) (*child, *os.File, error) {
-	bpf, err := compileSeccomp(spec)
+func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *os.File, error) {
+	bpf, err := compileSeccomp(g, spec)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -24,6 +24,11 @@ func Compile(sc *specs.LinuxSeccomp) (bpf []byte, warnings []string, err error) 
 		return nil, nil, fmt.Errorf("create seccomp filter: %w", err)
 	}
 	defer f.Release()
+	// A call from a foreign architecture kills the whole process: killing
+	// only the thread can leave a multi-threaded program hung.
+	if err := f.SetBadArchAction(libseccomp.ActKillProcess); err != nil {
+		return nil, nil, fmt.Errorf("seccomp: set bad-arch action: %w", err)
+	}
 	// no_new_privs is the init sequence's decision, not the filter's.
 	if err := f.SetNoNewPrivsBit(false); err != nil {
 		return nil, nil, fmt.Errorf("seccomp: clear no_new_privs bit: %w", err)
@@ -44,8 +49,62 @@ func Compile(sc *specs.LinuxSeccomp) (bpf []byte, warnings []string, err error) 
 		}
 		warnings = append(warnings, w...)
 	}
-	bpf, err = export(f)
+	if bpf, err = export(f); err != nil {
+		return nil, nil, err
+	}
+	if sc.DefaultAction == specs.ActAllow || sc.DefaultAction == specs.ActLog {
+		return bpf, warnings, nil
+	}
+	bpf, err = Prepend(ENOSYSStub(archLimits(sc)), bpf)
 	return bpf, warnings, err
+}
+
+var auditArch = map[libseccomp.ScmpArch]uint32{
+	libseccomp.ArchAMD64: 0xC000003E, libseccomp.ArchX86: 0x40000003, libseccomp.ArchARM64: 0xC00000B7,
+	libseccomp.ArchARM: 0x40000028, libseccomp.ArchPPC64LE: 0xC0000015, libseccomp.ArchS390X: 0x80000016,
+	libseccomp.ArchRISCV64: 0xC00000F3,
+}
+
+// archLimits finds, per architecture of the filter, the highest syscall
+// number the profile names. x32 shares x86_64's audit arch and is left to
+// the profile itself.
+func archLimits(sc *specs.LinuxSeccomp) []ArchLimit {
+	archs := []libseccomp.ScmpArch{}
+	for _, a := range sc.Architectures {
+		if arch, err := libseccomp.GetArchFromString(archName(a)); err == nil {
+			archs = append(archs, arch)
+		}
+	}
+	if native, err := libseccomp.GetNativeArch(); err == nil {
+		archs = append(archs, native)
+	}
+	seen := map[libseccomp.ScmpArch]bool{}
+	var limits []ArchLimit
+	for _, arch := range archs {
+		aa, ok := auditArch[arch]
+		if !ok || seen[arch] {
+			continue
+		}
+		seen[arch] = true
+		l := ArchLimit{AuditArch: aa, X32Capable: arch == libseccomp.ArchAMD64}
+		for _, sys := range sc.Syscalls {
+			for _, name := range sys.Names {
+				nr, err := libseccomp.GetSyscallFromNameByArch(name, arch)
+				if err != nil || nr < 0 {
+					continue
+				}
+				if uint32(nr) > l.MaxNr {
+					l.MaxNr = uint32(nr)
+				}
+				l.HasClone3 = l.HasClone3 || name == "clone3"
+			}
+		}
+		if nr, err := libseccomp.GetSyscallFromNameByArch("clone3", arch); err == nil && nr > 0 {
+			l.Clone3Nr = uint32(nr)
+		}
+		limits = append(limits, l)
+	}
+	return limits
 }
 
 func archName(a specs.Arch) string {
@@ -160,4 +219,10 @@ func export(f *libseccomp.ScmpFilter) ([]byte, error) {
 		return nil, fmt.Errorf("seccomp: rewind BPF: %w", err)
 	}
 	return io.ReadAll(mf)
+}
+
+// LibraryVersion names the libseccomp in use, for the cache key.
+func LibraryVersion() string {
+	a, b, c := libseccomp.GetLibraryVersion()
+	return fmt.Sprintf("libseccomp %d.%d.%d", a, b, c)
 }

@@ -12,3 +12,6 @@ import (
 func Compile(sc *specs.LinuxSeccomp) ([]byte, []string, error) {
 	return nil, nil, errors.New("seccomp: this minirun was built without cgo and cannot compile filters")
 }
+
+// LibraryVersion names the missing library.
+func LibraryVersion() string { return "none" }
