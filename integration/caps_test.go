@@ -1,7 +1,15 @@
 package integration
 
 import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/moby/sys/capability"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -37,4 +45,67 @@ func TestCapabilitySetsForRootAndNonRoot(t *testing.T) {
 			t.Errorf("%s: Bnd/Eff/Prm/Inh/Amb = %v, want %v", c.name, got, want)
 		}
 	}
+}
+
+// `spec --hardened` gives Docker's defaults; a config without limits shows
+// what --privileged would: every capability in the bounding set.
+func TestHardenedSpecAgainstUnlimited(t *testing.T) {
+	e := newEnv(t)
+	dir := t.TempDir()
+	e.ok("spec", "--hardened", "--bundle", dir)
+	raw, err := os.ReadFile(filepath.Join(dir, "config.json"))
+	must(t, err)
+	b := e.bundle("hard", func(s *specs.Spec) {
+		var h specs.Spec
+		must(t, json.Unmarshal(raw, &h))
+		h.Process.Terminal = false
+		h.Process.Args = []string{"/bin/probe"}
+		h.Linux.CgroupsPath = s.Linux.CgroupsPath
+		*s = h
+	})
+	r := parseProbe(t, e.ok("run", "--bundle", b, "hard"))
+	if r.Status["CapEff"] != "00000000a80425fb" || r.Status["CapBnd"] != "00000000a80425fb" {
+		t.Errorf("hardened caps: eff %s bnd %s, want 00000000a80425fb", r.Status["CapEff"], r.Status["CapBnd"])
+	}
+	if r.Status["Seccomp"] != "2" || r.Status["NoNewPrivs"] != "1" {
+		t.Errorf("hardened: Seccomp %s NoNewPrivs %s", r.Status["Seccomp"], r.Status["NoNewPrivs"])
+	}
+	if !r.ThreadsAgree || r.Threads < 2 {
+		t.Errorf("threads disagree on their security settings (%d threads)", r.Threads)
+	}
+	if m, _ := os.ReadFile(fmt.Sprintf("/proc/%d/uid_map", os.Getpid())); len(m) == 0 {
+		t.Fatal("cannot read own uid_map")
+	}
+	all, err := os.ReadFile("/proc/self/status")
+	must(t, err)
+	hostBnd := ""
+	for _, l := range strings.Split(string(all), "\n") {
+		if strings.HasPrefix(l, "CapBnd:") {
+			hostBnd = strings.TrimSpace(strings.TrimPrefix(l, "CapBnd:"))
+		}
+	}
+	free := e.bundle("free", func(s *specs.Spec) {
+		s.Process.Capabilities = nil
+		full := []string{}
+		for _, c := range capNamesFromMask(hostBnd) {
+			full = append(full, c)
+		}
+		s.Process.Capabilities = &specs.LinuxCapabilities{Bounding: full, Effective: full, Permitted: full}
+	})
+	r2 := parseProbe(t, e.ok("run", "--bundle", free, "free"))
+	if r2.Status["CapBnd"] != hostBnd {
+		t.Errorf("unlimited container bounding %s, want the host's %s", r2.Status["CapBnd"], hostBnd)
+	}
+}
+
+// capNamesFromMask lists the CAP_ names of the bits set in a hex mask.
+func capNamesFromMask(hex string) []string {
+	mask, _ := strconv.ParseUint(hex, 16, 64)
+	var names []string
+	for _, c := range capability.ListKnown() {
+		if mask&(1<<uint(c)) != 0 {
+			names = append(names, "CAP_"+strings.ToUpper(c.String()))
+		}
+	}
+	return names
 }

@@ -246,18 +246,20 @@ func (e *env) pid(id string) int {
 
 // probe parses the probe's JSON output.
 type probeReport struct {
-	UID, GID   int
-	Groups     []int
-	Status     map[string]string
-	Namespaces map[string]string
-	Cgroup     string
-	Hostname   string
-	Cwd        string
-	Env        []string
-	NofileSoft uint64
-	NofileHard uint64
-	Umask      int
-	OpenFds    []string
+	UID, GID     int
+	Groups       []int
+	Status       map[string]string
+	Namespaces   map[string]string
+	Cgroup       string
+	Hostname     string
+	Cwd          string
+	Env          []string
+	NofileSoft   uint64
+	NofileHard   uint64
+	Umask        int
+	OpenFds      []string
+	ThreadsAgree bool
+	Threads      int
 }
 
 func parseProbe(t *testing.T, out string) probeReport {

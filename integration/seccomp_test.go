@@ -16,7 +16,7 @@ func TestSeccompFilterApplies(t *testing.T) {
 		s.Linux.Seccomp = &specs.LinuxSeccomp{
 			DefaultAction: specs.ActAllow,
 			Architectures: []specs.Arch{specs.ArchX86_64},
-			Syscalls: []specs.LinuxSyscall{{Names: []string{"mkdir", "mkdirat"}, Action: specs.ActErrno, ErrnoRet: errnoPtr(13)}},
+			Syscalls:      []specs.LinuxSyscall{{Names: []string{"mkdir", "mkdirat"}, Action: specs.ActErrno, ErrnoRet: errnoPtr(13)}},
 		}
 		s.Process.Args = []string{"sh", "-c", "grep Seccomp: /proc/self/status; mkdir /tmp/x 2>&1; /bin/probe int80"}
 	})

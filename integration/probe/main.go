@@ -24,6 +24,9 @@ type report struct {
 	NofileHard uint64
 	Umask      int
 	OpenFds    []string
+	// ThreadsAgree: every thread shows the same Cap*, NoNewPrivs and Seccomp lines.
+	ThreadsAgree bool
+	Threads      int
 }
 
 func main() {
@@ -60,5 +63,34 @@ func main() {
 			r.OpenFds = append(r.OpenFds, e.Name()+" -> "+target)
 		}
 	}
+	r.ThreadsAgree, r.Threads = threadsAgree()
 	json.NewEncoder(os.Stdout).Encode(r)
+}
+
+func securityLines(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "unreadable"
+	}
+	var keep []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "Cap") || strings.HasPrefix(l, "NoNewPrivs") || strings.HasPrefix(l, "Seccomp") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
+}
+
+func threadsAgree() (bool, int) {
+	tasks, _ := os.ReadDir("/proc/self/task")
+	first := ""
+	for i, t := range tasks {
+		s := securityLines("/proc/self/task/" + t.Name() + "/status")
+		if i == 0 {
+			first = s
+		} else if s != first {
+			return false, len(tasks)
+		}
+	}
+	return len(tasks) > 0, len(tasks)
 }

@@ -59,8 +59,8 @@ func ENOSYSStub(limits []ArchLimit) []byte {
 	}
 	// Layout: [ld arch] body [ja +1] [ret ENOSYS] <filter>
 	prog := append([]insn{{code: bpfLdAbsW, k: offArch}}, body...)
-	cont := len(prog)        // index of "ja +1"
-	retIdx := len(prog) + 1  // index of "ret ENOSYS"
+	cont := len(prog)       // index of "ja +1"
+	retIdx := len(prog) + 1 // index of "ret ENOSYS"
 	prog = append(prog, insn{code: bpfJa, k: 1}, insn{code: bpfRetK, k: retErrno | enosys})
 	for i := 1; i < cont; i++ {
 		in := &prog[i]

@@ -1,0 +1,106 @@
+package initproc
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/minirun/minirun/pkg/caps"
+	"github.com/minirun/minirun/pkg/seccomp"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+// kernel is every privilege-changing call of the final sequence, behind
+// an interface so a recording fake can check their order in unit tests.
+type kernel interface {
+	SetRlimits([]specs.POSIXRlimit) error
+	ApplyLSM() error
+	SetNoNewPrivs() error
+	LoadSeccomp(bpf []byte, flags uint) error
+	DropBounding(caps.Sets) error
+	SwitchUser(specs.User) error
+	ApplyCaps(caps.Sets) error
+	Fchdir(fd int) error
+	CloseOnExec(from int) error
+	Execve(path string, argv, env []string) error
+}
+
+// realKernel makes the calls on the current thread.
+type realKernel struct{ lsm *lsmAttrs }
+
+var rlimitNums = map[string]int{
+	"RLIMIT_AS": unix.RLIMIT_AS, "RLIMIT_CORE": unix.RLIMIT_CORE, "RLIMIT_CPU": unix.RLIMIT_CPU,
+	"RLIMIT_DATA": unix.RLIMIT_DATA, "RLIMIT_FSIZE": unix.RLIMIT_FSIZE, "RLIMIT_LOCKS": 10,
+	"RLIMIT_MEMLOCK": unix.RLIMIT_MEMLOCK, "RLIMIT_MSGQUEUE": 12, "RLIMIT_NICE": 13,
+	"RLIMIT_NOFILE": unix.RLIMIT_NOFILE, "RLIMIT_NPROC": unix.RLIMIT_NPROC, "RLIMIT_RSS": unix.RLIMIT_RSS,
+	"RLIMIT_RTPRIO": 14, "RLIMIT_RTTIME": 15, "RLIMIT_SIGPENDING": 11, "RLIMIT_STACK": unix.RLIMIT_STACK,
+}
+
+func (realKernel) SetRlimits(list []specs.POSIXRlimit) error {
+	for _, r := range list {
+		lim := unix.Rlimit{Cur: r.Soft, Max: r.Hard}
+		if err := unix.Prlimit(0, rlimitNums[r.Type], &lim, nil); err != nil {
+			return fmt.Errorf("process.rlimits %s: %w", r.Type, err)
+		}
+	}
+	return nil
+}
+
+func (k realKernel) ApplyLSM() error { return k.lsm.apply() }
+
+func (realKernel) SetNoNewPrivs() error {
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		return fmt.Errorf("set no_new_privs: %w", err)
+	}
+	return nil
+}
+
+func (realKernel) LoadSeccomp(bpf []byte, flags uint) error {
+	_, err := seccomp.Load(bpf, flags, false)
+	return err
+}
+
+func (realKernel) DropBounding(s caps.Sets) error { return caps.DropBounding(s) }
+
+// SwitchUser keeps the permitted set across the uid change (PR_SET_KEEPCAPS)
+// so the final capset can grant a non-root user what the config says.
+func (realKernel) SwitchUser(u specs.User) error {
+	if err := unix.Prctl(unix.PR_SET_KEEPCAPS, 1, 0, 0, 0); err != nil {
+		return fmt.Errorf("set keep-caps: %w", err)
+	}
+	groups := make([]int, len(u.AdditionalGids))
+	for i, g := range u.AdditionalGids {
+		groups[i] = int(g)
+	}
+	// setgroups is denied in a user namespace with setgroups=deny; an empty
+	// list then changes nothing.
+	if err := unix.Setgroups(groups); err != nil && !(len(groups) == 0 && errors.Is(err, unix.EPERM)) {
+		return fmt.Errorf("setgroups %v: %w", groups, err)
+	}
+	if err := unix.Setresgid(int(u.GID), int(u.GID), int(u.GID)); err != nil {
+		return fmt.Errorf("setgid %d: %w", u.GID, err)
+	}
+	if err := unix.Setresuid(int(u.UID), int(u.UID), int(u.UID)); err != nil {
+		return fmt.Errorf("setuid %d: %w", u.UID, err)
+	}
+	if err := unix.Prctl(unix.PR_SET_KEEPCAPS, 0, 0, 0, 0); err != nil {
+		return fmt.Errorf("clear keep-caps: %w", err)
+	}
+	if u.Umask != nil {
+		unix.Umask(int(*u.Umask))
+	}
+	return nil
+}
+
+func (realKernel) ApplyCaps(s caps.Sets) error { return caps.ApplyFinal(s) }
+
+func (realKernel) Fchdir(fd int) error { return unix.Fchdir(fd) }
+
+func (realKernel) CloseOnExec(from int) error {
+	if err := unix.CloseRange(uint(from), ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
+		return fmt.Errorf("mark descriptors close-on-exec: %w", err)
+	}
+	return nil
+}
+
+func (realKernel) Execve(path string, argv, env []string) error { return unix.Exec(path, argv, env) }
