@@ -37,17 +37,25 @@ func privateProc() (*os.File, error) {
 type lsmAttrs struct {
 	apparmor *os.File
 	profile  string
+	selinux  *os.File
+	label    string
 }
 
 func (l *lsmAttrs) Close() {
-	if l.apparmor != nil {
-		l.apparmor.Close()
+	for _, f := range []*os.File{l.apparmor, l.selinux} {
+		if f != nil {
+			f.Close()
+		}
 	}
 }
 
+// openLSM opens the exec attr files on a private procfs. An SELinux label
+// on a host without SELinux is ignored (runtime-tools linux_mount_label);
+// an AppArmor profile without AppArmor was refused by the parent.
 func openLSM(p *specs.Process) (*lsmAttrs, error) {
 	l := &lsmAttrs{}
-	if p.ApparmorProfile == "" {
+	wantSELinux := p.SelinuxLabel != "" && selinuxEnabled()
+	if p.ApparmorProfile == "" && !wantSELinux {
 		return l, nil
 	}
 	proc, err := privateProc()
@@ -55,15 +63,31 @@ func openLSM(p *specs.Process) (*lsmAttrs, error) {
 		return nil, err
 	}
 	defer proc.Close()
-	f, err := apparmor.OpenExecAttr(fmt.Sprintf("/proc/self/fd/%d", proc.Fd()))
-	if err != nil {
-		return nil, err
+	procRoot := fmt.Sprintf("/proc/self/fd/%d", proc.Fd())
+	if p.ApparmorProfile != "" {
+		f, err := apparmor.OpenExecAttr(procRoot)
+		if err != nil {
+			return nil, err
+		}
+		l.apparmor, l.profile = f, p.ApparmorProfile
 	}
-	l.apparmor, l.profile = f, p.ApparmorProfile
+	if wantSELinux {
+		f, err := os.OpenFile(procRoot+"/thread-self/attr/exec", os.O_WRONLY, 0)
+		if err != nil {
+			l.Close()
+			return nil, fmt.Errorf("open selinux exec attr: %w", err)
+		}
+		l.selinux, l.label = f, p.SelinuxLabel
+	}
 	return l, nil
 }
 
 func (l *lsmAttrs) apply() error {
+	if l.selinux != nil {
+		if _, err := l.selinux.Write([]byte(l.label)); err != nil {
+			return fmt.Errorf("set selinux label %q: %w", l.label, err)
+		}
+	}
 	if l.apparmor == nil {
 		return nil
 	}
