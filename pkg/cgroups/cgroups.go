@@ -94,6 +94,10 @@ func Create(l Layout, path string) (*State, error) {
 	return s, nil
 }
 
+// afterMkdir lets tests play the kernel, which fills a new cgroup
+// directory with its interface files.
+var afterMkdir = func(dir string) {}
+
 func mkdirTracked(mnt, dir string) (string, error) {
 	rel, err := filepath.Rel(mnt, dir)
 	if err != nil || strings.HasPrefix(rel, "..") {
@@ -107,6 +111,9 @@ func mkdirTracked(mnt, dir string) (string, error) {
 		}
 		cur = filepath.Join(cur, part)
 		err := os.Mkdir(cur, 0o755)
+		if err == nil {
+			afterMkdir(cur)
+		}
 		if err == nil && top == "" {
 			top = cur
 		} else if err != nil && !errors.Is(err, os.ErrExist) {
