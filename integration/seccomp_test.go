@@ -1,10 +1,14 @@
 package integration
 
 import (
+	"encoding/json"
+	"net"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 func errnoPtr(v uint) *uint { return &v }
@@ -56,5 +60,52 @@ func TestSeccompWithNoNewPrivsAndNonRoot(t *testing.T) {
 		if r.Status["Seccomp"] != "2" || r.Status["NoNewPrivs"] != wantNNP || r.UID != 1000 {
 			t.Errorf("%s: Seccomp %s NoNewPrivs %s uid %d", id, r.Status["Seccomp"], r.Status["NoNewPrivs"], r.UID)
 		}
+	}
+}
+
+// The notify fd reaches the listener with the process state; once the
+// listener closes it, notified syscalls fail (ENOSYS) instead of hanging.
+func TestSeccompNotifyListener(t *testing.T) {
+	e := newEnv(t)
+	sock := filepath.Join(e.dir, "listener.sock")
+	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: sock, Net: "unix"})
+	must(t, err)
+	defer l.Close()
+	got := make(chan specs.ContainerProcessState, 1)
+	go func() {
+		conn, err := l.AcceptUnix()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		buf, oob := make([]byte, 65536), make([]byte, unix.CmsgSpace(4))
+		n, oobn, _, _, err := conn.ReadMsgUnix(buf, oob)
+		if err != nil {
+			return
+		}
+		var st specs.ContainerProcessState
+		json.Unmarshal(buf[:n], &st)
+		msgs, _ := unix.ParseSocketControlMessage(oob[:oobn])
+		if len(msgs) == 1 {
+			if fds, _ := unix.ParseUnixRights(&msgs[0]); len(fds) == 1 {
+				unix.Close(fds[0])
+				got <- st
+			}
+		}
+		close(got)
+	}()
+	b := e.bundle("c", func(s *specs.Spec) {
+		s.Root.Readonly = false
+		s.Linux.Seccomp = &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, ListenerPath: sock, ListenerMetadata: "meta",
+			Syscalls: []specs.LinuxSyscall{{Names: []string{"mkdir", "mkdirat"}, Action: specs.ActNotify}}}
+		s.Process.Args = []string{"sh", "-c", "sleep 0.2; mkdir /tmp/x || echo mkdir-failed"}
+	})
+	out := e.ok("run", "--bundle", b, "c")
+	st, ok := <-got
+	if !ok || len(st.Fds) != 1 || st.Fds[0] != "seccompFd" || st.Metadata != "meta" || st.Pid == 0 || st.State.ID != "c" {
+		t.Fatalf("listener got %+v (ok=%v)", st, ok)
+	}
+	if !strings.Contains(out, "mkdir-failed") {
+		t.Fatalf("output %q", out)
 	}
 }

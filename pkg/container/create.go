@@ -156,8 +156,16 @@ func (b *builder) build() (*created, error) {
 	if err != nil {
 		return nil, err
 	}
+	listener, err := dialListener(b.spec)
+	if err != nil {
+		return nil, err
+	}
+	if listener != nil {
+		defer listener.Close()
+	}
 	b.child, err = spawn(spawnSpec{boot: bootstrapFor(b.spec), joins: joins, preserved: preserved,
-		console: consoleSock, start: startLn, cgroup: b.cg, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
+		console: consoleSock, start: startLn, listener: listener, cgroup: b.cg,
+		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
 	if err != nil {
 		return nil, fmt.Errorf("start container init: %w", err)
 	}
@@ -210,7 +218,8 @@ func (b *builder) handOver(bpf []byte) error {
 		MountNS:      mountNSMode(b.spec),
 		NoNewKeyring: b.o.NoNewKeyring, InUserNS: namespaces.Has(b.spec, specs.UserNamespace),
 		CgroupDirs: b.cg.Dirs(), ConsoleFd: c.consoleFd, StartFd: c.startFd, FirstFreeFd: c.firstFreeFd,
-		Seccomp: bpf}
+		Seccomp: bpf, SeccompListenerFd: c.listenerFd,
+		SeccompState: notifyState(b.spec, b.st.SpecState("creating"), c.pid)}
 	if sc := b.spec.Linux.Seccomp; sc != nil {
 		cfg.SeccompFlags = seccomp.LoadFlags(sc)
 	}

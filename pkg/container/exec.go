@@ -111,13 +111,21 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := spawn(spawnSpec{joins: joins, preserved: preserved, console: consoleSock, cgroup: l.cg,
-		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
+	listener, err := dialListener(spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	if listener != nil {
+		defer listener.Close()
+	}
+	c, err := spawn(spawnSpec{joins: joins, preserved: preserved, console: consoleSock, listener: listener,
+		cgroup: l.cg, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
 	if err != nil {
 		return nil, nil, fmt.Errorf("exec: %w", err)
 	}
 	cfg := protocol.Config{Exec: true, ID: l.st.ID, Spec: spec, ConsoleFd: c.consoleFd, StartFd: -1,
-		FirstFreeFd: c.firstFreeFd, Seccomp: bpf}
+		FirstFreeFd: c.firstFreeFd, Seccomp: bpf, SeccompListenerFd: c.listenerFd,
+		SeccompState: notifyState(spec, l.st.SpecState("running"), c.pid)}
 	if spec.Linux.Seccomp != nil {
 		cfg.SeccompFlags = seccomp.LoadFlags(spec.Linux.Seccomp)
 	}

@@ -22,6 +22,7 @@ type spawnSpec struct {
 	preserved []*os.File // become fds 3.. in the child, in order
 	console   *os.File
 	start     *os.File
+	listener  *os.File // connected to linux.seccomp.listenerPath
 	cgroup    *cgroups.State
 	stdin     *os.File
 	stdout    *os.File
@@ -34,6 +35,7 @@ type child struct {
 	sock        *os.File
 	consoleFd   int
 	startFd     int
+	listenerFd  int
 	firstFreeFd int
 }
 
@@ -64,7 +66,7 @@ func spawn(s spawnSpec) (*child, error) {
 	}
 	c := &child{sock: parentSock, firstFreeFd: 3 + len(s.preserved)}
 	sockFd := add(childSock)
-	c.consoleFd, c.startFd = add(s.console), add(s.start)
+	c.consoleFd, c.startFd, c.listenerFd = add(s.console), add(s.start), add(s.listener)
 	boot := s.boot
 	for _, j := range s.joins {
 		boot.JoinFds = append(boot.JoinFds, namespaces.JoinFd{Flag: j.Kind.Flag, Fd: add(j.File)})

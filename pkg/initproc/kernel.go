@@ -26,7 +26,11 @@ type kernel interface {
 }
 
 // realKernel makes the calls on the current thread.
-type realKernel struct{ lsm *lsmAttrs }
+type realKernel struct {
+	lsm         *lsmAttrs
+	listenerFd  int // seccomp notify listener connection, -1 without one
+	notifyState []byte
+}
 
 var rlimitNums = map[string]int{
 	"RLIMIT_AS": unix.RLIMIT_AS, "RLIMIT_CORE": unix.RLIMIT_CORE, "RLIMIT_CPU": unix.RLIMIT_CPU,
@@ -55,9 +59,12 @@ func (realKernel) SetNoNewPrivs() error {
 	return nil
 }
 
-func (realKernel) LoadSeccomp(bpf []byte, flags uint) error {
-	_, err := seccomp.Load(bpf, flags, false)
-	return err
+func (k realKernel) LoadSeccomp(bpf []byte, flags uint) error {
+	fd, err := seccomp.Load(bpf, flags, k.listenerFd >= 0)
+	if err != nil || k.listenerFd < 0 {
+		return err
+	}
+	return seccomp.SendListener(k.listenerFd, fd, k.notifyState)
 }
 
 func (realKernel) DropBounding(s caps.Sets) error { return caps.DropBounding(s) }

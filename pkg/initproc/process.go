@@ -9,7 +9,7 @@ import (
 
 	"github.com/minirun/minirun/pkg/caps"
 	"github.com/minirun/minirun/pkg/protocol"
-	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/minirun/minirun/pkg/seccomp"
 	"golang.org/x/sys/unix"
 )
 
@@ -36,7 +36,11 @@ func prepareProcess(c *protocol.Config, lsm *lsmAttrs) (*prepared, error) {
 		return nil, err
 	}
 	defer unix.Close(cwd)
-	out, err := applySecurity(realKernel{lsm: lsm}, c, cwd)
+	k := realKernel{lsm: lsm, listenerFd: -1}
+	if seccomp.UsesNotify(c.Spec.Linux.Seccomp) {
+		k.listenerFd, k.notifyState = c.SeccompListenerFd, c.SeccompState
+	}
+	out, err := applySecurity(k, c, cwd)
 	if err != nil {
 		return nil, err
 	}
@@ -69,9 +73,6 @@ func applySecurity(k kernel, c *protocol.Config, cwd int) (*prepared, error) {
 		}
 	}
 	if len(c.Seccomp) > 0 {
-		if usesNotify(c.Spec.Linux.Seccomp) {
-			return nil, fmt.Errorf("linux.seccomp: SCMP_ACT_NOTIFY is not supported yet")
-		}
 		out.flags = c.SeccompFlags
 		if p.NoNewPrivileges {
 			// Because with no_new_privs the filter needs no privilege, it is
@@ -102,21 +103,6 @@ func applySecurity(k kernel, c *protocol.Config, cwd int) (*prepared, error) {
 		return nil, fmt.Errorf("process.cwd %s: %w", p.Cwd, err)
 	}
 	return out, nil
-}
-
-func usesNotify(sc *specs.LinuxSeccomp) bool {
-	if sc == nil {
-		return false
-	}
-	if sc.DefaultAction == specs.ActNotify {
-		return true
-	}
-	for _, s := range sc.Syscalls {
-		if s.Action == specs.ActNotify {
-			return true
-		}
-	}
-	return false
 }
 
 // openCwd resolves the cwd without magic links, so a path through

@@ -22,7 +22,11 @@ type Config struct {
 	StartFd      int               `json:"startFd"`
 	FirstFreeFd  int               `json:"firstFreeFd"` // fds below it (from 3) are preserved for the process
 	Seccomp      []byte            `json:"seccomp,omitempty"`
-	SeccompFlags uint              `json:"seccompFlags,omitempty"`
+	// With SCMP_ACT_NOTIFY: the listener connection and the process state
+	// sent with the notify fd (runc's ContainerProcessState).
+	SeccompListenerFd int    `json:"seccompListenerFd"`
+	SeccompState      []byte `json:"seccompState,omitempty"`
+	SeccompFlags      uint   `json:"seccompFlags,omitempty"`
 }
 
 // How the container gets its filesystem view.

@@ -74,3 +74,19 @@ func LoadFlags(sc *specs.LinuxSeccomp) uint {
 	}
 	return f
 }
+
+// UsesNotify reports whether any action of the profile is SCMP_ACT_NOTIFY.
+func UsesNotify(sc *specs.LinuxSeccomp) bool {
+	if sc == nil {
+		return false
+	}
+	if sc.DefaultAction == specs.ActNotify {
+		return true
+	}
+	for _, s := range sc.Syscalls {
+		if s.Action == specs.ActNotify {
+			return true
+		}
+	}
+	return false
+}
