@@ -160,10 +160,10 @@ func checkExecutable(path string) error {
 		return err
 	}
 	if st.IsDir() {
-		return fmt.Errorf("stat %s: is a directory: %w", path, unix.EACCES)
+		return unix.EACCES
 	}
 	if err := unix.Access(path, unix.X_OK); err != nil {
-		return fmt.Errorf("%s: permission denied: %w", path, unix.EACCES)
+		return unix.EACCES
 	}
 	return nil
 }
