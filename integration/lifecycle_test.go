@@ -107,3 +107,22 @@ func TestListFormats(t *testing.T) {
 		t.Fatalf("quiet: %q", out)
 	}
 }
+
+// When the init dies first, delete still kills what it left in the cgroup.
+func TestDeleteStoppedKillsLeftovers(t *testing.T) {
+	e := newEnv(t)
+	b := e.bundle("c", func(s *specs.Spec) {
+		// Without a pid namespace, the init's death does not kill its children.
+		s.Linux.Namespaces = s.Linux.Namespaces[1:]
+		s.Process.Args = []string{"sh", "-c", "sleep 1000 & sleep 1000"}
+	})
+	e.ok("run", "-d", "--bundle", b, "c")
+	e.ok("kill", "c", "KILL")
+	waitFor(t, "init to die", func() bool { return e.state("c")["status"] == "stopped" })
+	e.ok("delete", "c")
+	for _, d := range cgroupDirs(e.cgroup + "/c") {
+		if _, err := os.Stat(d); err == nil {
+			t.Fatalf("cgroup %s survived delete: the orphaned sleep was not killed", d)
+		}
+	}
+}

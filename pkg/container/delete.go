@@ -25,6 +25,13 @@ func Delete(g Global, id string, force bool) error {
 	}
 	switch st := l.status(); st {
 	case "stopped", "creating":
+		// The init is gone, but what it left in its cgroup (children
+		// outside a pid namespace, threads of a dead leader) goes too.
+		if l.ownsCgroup() {
+			if err := l.killAndWait(); err != nil {
+				return err
+			}
+		}
 	case "created":
 		if err := l.killAndWait(); err != nil {
 			return err
@@ -54,7 +61,7 @@ func (l *loaded) killAndWait() error {
 		waitPidfd(pidfd, 10*time.Second)
 		unix.Close(pidfd)
 	}
-	if l.cg == nil {
+	if !l.ownsCgroup() {
 		return nil
 	}
 	deadline := time.Now().Add(10 * time.Second)
@@ -91,4 +98,11 @@ func (l *loaded) destroy() error {
 		}
 	}
 	return l.st.Remove()
+}
+
+// ownsCgroup reports whether minirun created the container's cgroup, so
+// every process in it belongs to the container. In a cgroup the config
+// named and someone else made, only the init is ever signalled.
+func (l *loaded) ownsCgroup() bool {
+	return l.cg != nil && len(l.cg.Created) > 0
 }

@@ -66,7 +66,7 @@ func (l *loaded) signalInit(sig unix.Signal) error {
 }
 
 func (l *loaded) signalAll(sig unix.Signal) error {
-	if l.cg == nil {
+	if !l.ownsCgroup() {
 		return l.signalInit(sig)
 	}
 	pids, err := l.cg.Pids()
