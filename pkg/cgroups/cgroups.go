@@ -123,15 +123,29 @@ func mkdirTracked(mnt, dir string) (string, error) {
 	return top, nil
 }
 
-// Join moves pid into every hierarchy of the container.
+// Join moves pid into every hierarchy of the container. The writes run
+// concurrently: each v1 move waits for an RCU grace period on the global
+// cgroup_threadgroup_rwsem, and concurrent writers share one, so nine
+// hierarchies cost about one move instead of nine.
 func (s *State) Join(pid int) error {
-	for name, dir := range s.Dirs() {
-		file := "cgroup.procs"
-		if err := writeFile(dir, file, strconv.Itoa(pid)); err != nil {
-			return fmt.Errorf("join cgroup %s (%s): %w", dir, name, err)
+	dirs := s.Dirs()
+	errs := make(chan error, len(dirs))
+	for name, dir := range dirs {
+		go func() {
+			if err := writeFile(dir, "cgroup.procs", strconv.Itoa(pid)); err != nil {
+				errs <- fmt.Errorf("join cgroup %s (%s): %w", dir, name, err)
+				return
+			}
+			errs <- nil
+		}()
+	}
+	var first error
+	for range dirs {
+		if err := <-errs; err != nil && first == nil {
+			first = err
 		}
 	}
-	return nil
+	return first
 }
 
 // Destroy removes the directories minirun created, deepest first. A

@@ -43,6 +43,7 @@ type child struct {
 // process in the container's cgroup (so everything it clones is born
 // there), sends the bootstrap and returns the cloned child's pid.
 func spawn(s spawnSpec) (*child, error) {
+	logs.Debugf("spawn: copying the sealed binary")
 	exe, err := sealedExe()
 	if err != nil {
 		return nil, err
@@ -102,10 +103,12 @@ func bootstrap(cmd *exec.Cmd, sock *os.File, boot namespaces.Bootstrap, cg *cgro
 			return 0, err
 		}
 	}
+	logs.Debugf("spawn: bootstrap process in its cgroup")
 	if err := protocol.WriteFrame(sock, boot.Encode()); err != nil {
 		return 0, fmt.Errorf("send bootstrap: %w", err)
 	}
 	reply, err := protocol.ReadFrame(sock)
+	logs.Debugf("spawn: child cloned")
 	werr := cmd.Wait()
 	if err != nil {
 		if werr != nil {
