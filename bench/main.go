@@ -29,7 +29,8 @@ type runtime struct {
 
 type sample struct {
 	d   time.Duration
-	rss int64 // KiB
+	rss int64         // KiB
+	cpu time.Duration // user+system of the runtime process
 }
 
 func main() {
@@ -62,6 +63,7 @@ func main() {
 		results[rt.name] = measure(rt, dir, busybox, *n)
 	}
 	report(rts, results)
+	seccompCost(rts, dir, busybox, *n)
 }
 
 func reexecPrivate() {
@@ -82,6 +84,10 @@ func fatal(msg string) {
 
 // bundle writes a busybox bundle running args.
 func bundle(dir, name, busybox, ociVer string, args []string) string {
+	return bundleWith(dir, name, busybox, ociVer, args, nil)
+}
+
+func bundleWith(dir, name, busybox, ociVer string, args []string, seccomp any) string {
 	b := filepath.Join(dir, name)
 	rootfs := filepath.Join(b, "rootfs")
 	for _, d := range []string{"bin", "proc", "sys", "dev", "tmp"} {
@@ -104,6 +110,9 @@ func bundle(dir, name, busybox, ociVer string, args []string) string {
 	proc["args"] = args
 	linux := spec["linux"].(map[string]any)
 	linux["cgroupsPath"] = "/minirun-bench/" + name
+	if seccomp != nil {
+		linux["seccomp"] = seccomp
+	}
 	if ociVer != "" {
 		spec["ociVersion"] = ociVer
 	}
@@ -129,11 +138,12 @@ func timed(rt runtime, root string, args ...string) (sample, error) {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		rss = ru.Maxrss
 	}
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if err != nil {
 		msg, _ := os.ReadFile(stderr.Name())
 		return sample{}, fmt.Errorf("%s %s: %w: %s", rt.name, strings.Join(args, " "), err, msg)
 	}
-	return sample{d, rss}, nil
+	return sample{d, rss, cpu}, nil
 }
 
 func measure(rt runtime, dir, busybox string, n int) map[string][]sample {
@@ -169,11 +179,32 @@ func measure(rt runtime, dir, busybox string, n int) map[string][]sample {
 		s, err = timed(rt, root, "delete", id)
 		add("delete (created)", s, err)
 	}
-	os.Remove("/sys/fs/cgroup/pids/minirun-bench")
-	for _, c := range []string{"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "systemd"} {
-		os.Remove(filepath.Join("/sys/fs/cgroup", c, "minirun-bench"))
-	}
+	removeBenchCgroups()
 	return res
+}
+
+// removeBenchCgroups removes what runc and crun leave of /minirun-bench.
+func removeBenchCgroups() {
+	ents, _ := os.ReadDir("/sys/fs/cgroup")
+	for _, e := range ents {
+		top := filepath.Join("/sys/fs/cgroup", e.Name(), "minirun-bench")
+		subs, _ := os.ReadDir(top)
+		for _, s := range subs {
+			if s.IsDir() {
+				os.Remove(filepath.Join(top, s.Name()))
+			}
+		}
+		os.Remove(top)
+	}
+}
+
+func medianCPU(s []sample) float64 {
+	d := make([]time.Duration, len(s))
+	for i, x := range s {
+		d[i] = x.cpu
+	}
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	return float64(d[len(d)/2].Microseconds()) / 1000
 }
 
 var ops = []string{"run /bin/true", "create", "start", "state", "exec /bin/true", "delete --force (running)", "delete (created)"}
