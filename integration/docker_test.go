@@ -80,7 +80,7 @@ func (d *dockerd) importBusybox() {
 		must(d.t, os.MkdirAll(filepath.Join(img, sub), 0o755))
 	}
 	copyFile(d.t, busybox, filepath.Join(img, "bin/busybox"), 0o755)
-	for _, a := range []string{"sh", "echo", "id", "cat", "ls", "sleep", "ps", "touch", "dd", "grep"} {
+	for _, a := range []string{"sh", "echo", "id", "cat", "ls", "sleep", "ps", "touch", "dd", "grep", "tty", "hostname", "mount", "wc"} {
 		os.Symlink("busybox", filepath.Join(img, "bin", a))
 	}
 	os.WriteFile(filepath.Join(img, "etc/passwd"), []byte("root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/tmp:/bin/sh\n"), 0o644)
@@ -109,13 +109,59 @@ func TestDockerRunsWithMinirun(t *testing.T) {
 		"--cap-drop", "ALL", "bb", "sh", "-c", "id; touch /x 2>/dev/null && echo writable; exit 0")
 	check("oom kill", 137, "", "--memory", "16m", "bb", "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1")
 
-	if out, code := d.docker("run", "-d", "--name", "c1", "--runtime", "minirun", "--network", "none", "bb", "sleep", "100"); code != 0 {
+	check("terminal", 0, "/dev/pts/0", "-t", "bb", "tty")
+	check("--init", 0, "docker-init", "--init", "bb", "ps")
+	check("settings", 0, "hh\n1\n1000\n300\nNoNewPrivs:\t1\nSeccomp:\t0\ntmpfs on /scratch", "--hostname", "hh",
+		"--sysctl", "net.ipv4.ip_forward=1", "--ulimit", "nofile=1000:2000", "--oom-score-adj", "300", "--tmpfs", "/scratch",
+		"--security-opt", "no-new-privileges", "--security-opt", "seccomp=unconfined", "bb", "sh", "-c",
+		"hostname; cat /proc/sys/net/ipv4/ip_forward; ulimit -n; cat /proc/self/oom_score_adj; grep -E 'NoNew|Seccomp:' /proc/self/status; mount | grep scratch")
+	big := strings.Repeat("x", 4<<20)
+	cmd := exec.Command("docker", "-H", "unix://"+d.sock, "run", "--rm", "-i", "--runtime", "minirun", "--network", "none", "bb", "wc", "-c")
+	cmd.Stdin = strings.NewReader(big)
+	if out, err := cmd.Output(); err != nil || strings.TrimSpace(string(out)) != "4194304" {
+		t.Errorf("large stdin: %q %v", out, err)
+	}
+
+	if out, code := d.docker("run", "-d", "--name", "c1", "--runtime", "minirun", "--network", "none", "--ipc", "shareable", "bb", "sleep", "100"); code != 0 {
 		t.Fatalf("run -d: %s", out)
 	}
-	for _, step := range [][]string{{"exec", "c1", "echo", "exec-ok"}, {"top", "c1"}, {"pause", "c1"}, {"unpause", "c1"},
-		{"exec", "-u", "1000", "c1", "id"}, {"stop", "-t", "1", "c1"}, {"rm", "c1"}} {
+	if out, code := d.docker("run", "--rm", "--runtime", "minirun", "--network", "container:c1", "--pid", "container:c1",
+		"--ipc", "container:c1", "bb", "ps"); code != 0 || !strings.Contains(out, "sleep 100") {
+		t.Errorf("join net, pid and ipc: exit %d %q", code, out)
+	}
+	for _, step := range [][]string{{"exec", "c1", "echo", "exec-ok"}, {"exec", "-t", "c1", "tty"}, {"top", "c1"}, {"pause", "c1"},
+		{"unpause", "c1"}, {"exec", "-u", "1000", "c1", "id"}, {"update", "--memory", "100m", "--memory-swap", "200m", "c1"},
+		{"kill", "-s", "USR1", "c1"}, {"rm", "-f", "c1"}} {
 		if out, code := d.docker(step...); code != 0 {
 			t.Errorf("docker %v: exit %d %s", step, code, out)
+		}
+	}
+}
+
+func TestDockerRestartAndParallel(t *testing.T) {
+	d := startDockerd(t)
+	if out, code := d.docker("run", "-d", "--name", "r1", "--runtime", "minirun", "--network", "none", "--restart", "on-failure:2", "bb", "sh", "-c", "exit 1"); code != 0 {
+		t.Fatalf("run: %s", out)
+	}
+	waitFor(t, "two restarts", func() bool {
+		out, _ := d.docker("inspect", "-f", "{{.RestartCount}} {{.State.Status}}", "r1")
+		return strings.TrimSpace(out) == "2 exited"
+	})
+	d.docker("rm", "-f", "r1")
+	errs := make(chan string, 6)
+	for i := 0; i < 6; i++ {
+		go func(i int) {
+			out, code := d.docker("run", "--rm", "--runtime", "minirun", "--network", "none", "bb", "echo", fmt.Sprintf("p%d", i))
+			if code != 0 || strings.TrimSpace(out) != fmt.Sprintf("p%d", i) {
+				errs <- fmt.Sprintf("parallel run %d: exit %d %q", i, code, out)
+				return
+			}
+			errs <- ""
+		}(i)
+	}
+	for i := 0; i < 6; i++ {
+		if e := <-errs; e != "" {
+			t.Error(e)
 		}
 	}
 }
