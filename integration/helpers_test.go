@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minirun/minirun/integration/probe/report"
 	"github.com/minirun/minirun/pkg/specgen"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -244,23 +245,8 @@ func (e *env) pid(id string) int {
 	return int(e.state(id)["pid"].(float64))
 }
 
-// probe parses the probe's JSON output.
-type probeReport struct {
-	UID, GID     int
-	Groups       []int
-	Status       map[string]string
-	Namespaces   map[string]string
-	Cgroup       string
-	Hostname     string
-	Cwd          string
-	Env          []string
-	NofileSoft   uint64
-	NofileHard   uint64
-	Umask        int
-	OpenFds      []string
-	ThreadsAgree bool
-	Threads      int
-}
+// probeReport is the probe's JSON output.
+type probeReport = report.Report
 
 func parseProbe(t *testing.T, out string) probeReport {
 	t.Helper()

@@ -6,34 +6,17 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"github.com/minirun/minirun/integration/probe/report"
 	"os"
 	"strings"
 	"syscall"
 )
 
-type report struct {
-	UID, GID   int
-	Groups     []int
-	Status     map[string]string // Cap*, NoNewPrivs, Seccomp lines of /proc/self/status
-	Namespaces map[string]string
-	Cgroup     string
-	Hostname   string
-	Cwd        string
-	Env        []string
-	NofileSoft uint64
-	NofileHard uint64
-	Umask      int
-	OpenFds    []string
-	// ThreadsAgree: every thread shows the same Cap*, NoNewPrivs and Seccomp lines.
-	ThreadsAgree bool
-	Threads      int
-}
-
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "int80" {
 		int80Mode()
 	}
-	r := report{UID: os.Getuid(), GID: os.Getgid(), Status: map[string]string{}, Namespaces: map[string]string{}}
+	r := report.Report{UID: os.Getuid(), GID: os.Getgid(), Status: map[string]string{}, Namespaces: map[string]string{}}
 	r.Groups, _ = os.Getgroups()
 	if f, err := os.Open("/proc/self/status"); err == nil {
 		sc := bufio.NewScanner(f)
