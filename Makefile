@@ -22,7 +22,11 @@ unit:
 integration: deps build
 	MINIRUN=$(CURDIR)/bin/minirun $(GO) test -count=1 -timeout 20m ./integration/...
 
-test: deps lint unit integration
+test: deps lint unit integration vmtest
+
+# The cgroup v2 tests on a real v2 kernel, in a qemu VM (this host is v1 hybrid).
+vmtest: deps build
+	scripts/vmtest.sh $(CURDIR)/bin/minirun
 
 conformance: deps build
 	scripts/conformance.sh $(CURDIR)/bin/minirun

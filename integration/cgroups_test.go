@@ -20,6 +20,7 @@ func v1File(e *env, id, ctrl, file string) string {
 }
 
 func TestPidsLimitHoldsAForkBomb(t *testing.T) {
+	requireV1(t)
 	e := newEnv(t)
 	limit := int64(64)
 	runningSleep(e, "bomb", func(s *specs.Spec) {
@@ -47,6 +48,7 @@ func TestPidsLimitHoldsAForkBomb(t *testing.T) {
 }
 
 func TestMemoryOOMKillShowsInEvents(t *testing.T) {
+	requireV1(t)
 	e := newEnv(t)
 	limit := int64(16 << 20)
 	runningSleep(e, "oom", func(s *specs.Spec) {
@@ -73,6 +75,7 @@ func TestMemoryOOMKillShowsInEvents(t *testing.T) {
 }
 
 func TestPauseResumePsUpdate(t *testing.T) {
+	requireV1(t)
 	e := newEnv(t)
 	runningSleep(e, "c", nil)
 	e.ok("exec", "-d", "c", "sleep", "500")
@@ -109,6 +112,7 @@ func TestPauseResumePsUpdate(t *testing.T) {
 }
 
 func TestDevicesCgroupDeniesOthers(t *testing.T) {
+	requireV1(t)
 	e := newEnv(t)
 	b := e.bundle("c", func(s *specs.Spec) {
 		s.Process.Args = []string{"sh", "-c", "mknod /tmp/mem c 1 1 && echo mknod-ok; head -c 1 /tmp/mem >/dev/null 2>&1 || echo denied; echo x > /dev/null && echo null-ok"}

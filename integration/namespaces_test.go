@@ -56,7 +56,7 @@ func TestExecJoinsEveryNamespace(t *testing.T) {
 		t.Errorf("exec'd process uid %d, want 0 (mapped root)", r.UID)
 	}
 	cg := e.ok("exec", "c", "sh", "-c", "cat /proc/1/cgroup; echo --; cat /proc/self/cgroup")
-	if initCg, execCg, _ := strings.Cut(cg, "--\n"); initCg != execCg || !strings.Contains(initCg, "pids:/\n") {
+	if initCg, execCg, _ := strings.Cut(cg, "--\n"); initCg != execCg || !strings.Contains(initCg, ":/\n") {
 		t.Errorf("exec cgroup %q, init cgroup %q (both seen in the container's cgroup namespace)", execCg, initCg)
 	}
 	m, _ := os.ReadFile(fmt.Sprintf("/proc/%d/uid_map", pid))

@@ -54,6 +54,9 @@ func OpenExecAttr(procRoot string) (*os.File, error) {
 // ApplyOnExec sets the profile the next execve(2) switches to.
 func ApplyOnExec(attr *os.File, profile string) error {
 	if _, err := attr.Write([]byte("exec " + profile)); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("apparmor profile %q is not loaded (load it with apparmor_parser -r, or `minirun apparmor load`)", profile)
+		}
 		return fmt.Errorf("set apparmor profile %q: %w", profile, err)
 	}
 	return nil
