@@ -111,8 +111,8 @@ func TestPauseResumePsUpdate(t *testing.T) {
 	waitFor(t, "stopped after kill of a paused container", func() bool { return e.state("c")["status"] == "stopped" })
 }
 
+// On v1 the devices files, on v2 the eBPF device program.
 func TestDevicesCgroupDeniesOthers(t *testing.T) {
-	requireV1(t)
 	e := newEnv(t)
 	b := e.bundle("c", func(s *specs.Spec) {
 		s.Process.Args = []string{"sh", "-c", "mknod /tmp/mem c 1 1 && echo mknod-ok; head -c 1 /tmp/mem >/dev/null 2>&1 || echo denied; echo x > /dev/null && echo null-ok"}

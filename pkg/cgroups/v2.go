@@ -65,6 +65,9 @@ func (s *State) setV2(r *specs.LinuxResources) error {
 			return fmt.Errorf("linux.resources: %w", err)
 		}
 	}
+	if len(r.Devices) > 0 {
+		return attachDevices(dir, append(append([]specs.LinuxDeviceCgroup{}, r.Devices...), DefaultAllowedDevices...))
+	}
 	return nil
 }
 
