@@ -39,15 +39,14 @@ func (s *State) Dirs() map[string]string {
 	for name, mnt := range s.Layout.V1 {
 		dirs[name] = filepath.Join(mnt, s.Path)
 	}
-	if s.Layout.Unified != "" && (s.Layout.IsV2() || s.useHybridUnified()) {
+	// On a hybrid host the container also gets a directory on the unified
+	// mount (as with runc): it holds what lives only there, such as a
+	// hugetlb controller no v1 hierarchy binds.
+	if s.Layout.Unified != "" {
 		dirs[""] = filepath.Join(s.Layout.Unified, s.Path)
 	}
 	return dirs
 }
-
-// On hybrid hosts the unified mount only carries controllers that are not
-// bound to v1; the container gets a directory there too, for completeness.
-func (s *State) useHybridUnified() bool { return false }
 
 // v1Dir returns the directory of the hierarchy holding controller.
 func (s *State) v1Dir(controller string) (string, bool) {

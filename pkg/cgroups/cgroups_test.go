@@ -133,8 +133,22 @@ func TestV1HybridWritesAndCpuset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := s.Dirs()[""]; ok {
-		t.Error("hybrid host: container placed on the unified mount")
+	if _, ok := s.Dirs()[""]; !ok {
+		t.Error("hybrid host: no directory on the unified mount")
+	}
+	if _, err := os.Stat(filepath.Join(l.Unified, "a/b")); err != nil {
+		t.Error("hybrid host: unified directory not created")
+	}
+	err = s.Set(&specs.LinuxResources{HugepageLimits: []specs.LinuxHugepageLimit{{Pagesize: "2MB", Limit: 1 << 21}}})
+	if err == nil || !strings.Contains(err.Error(), "hugetlb is only on the cgroup2 mount and not enabled") {
+		t.Errorf("hugetlb without the controller enabled: %v", err)
+	}
+	touch(t, filepath.Join(l.Unified, "a/b"), "hugetlb.2MB.max")
+	if err := s.Set(&specs.LinuxResources{HugepageLimits: []specs.LinuxHugepageLimit{{Pagesize: "2MB", Limit: 1 << 21}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, filepath.Join(l.Unified, "a/b"), "hugetlb.2MB.max"); got != "2097152" {
+		t.Errorf("hybrid hugetlb.2MB.max = %q", got)
 	}
 	cs := filepath.Join(l.V1["cpuset"], "a/b")
 	if read(t, cs, "cpuset.cpus") != "0-3" || read(t, filepath.Join(l.V1["cpuset"], "a"), "cpuset.mems") != "0" {

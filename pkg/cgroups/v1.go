@@ -2,6 +2,7 @@ package cgroups
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -33,8 +34,8 @@ func (s *State) setV1(r *specs.LinuxResources) error {
 	if b := r.BlockIO; b != nil {
 		steps["blkio"] = blkioV1(b)
 	}
-	for _, h := range r.HugepageLimits {
-		steps["hugetlb"] = append(steps["hugetlb"], w{"hugetlb." + h.Pagesize + ".limit_in_bytes", unum(h.Limit)})
+	if err := s.setHugetlbHybrid(r.HugepageLimits, steps); err != nil {
+		return err
 	}
 	if n := r.Network; n != nil {
 		if n.ClassID != nil {
@@ -222,4 +223,27 @@ func v1HasController(name, ctrl string) bool {
 		}
 	}
 	return false
+}
+
+// setHugetlbHybrid queues hugepage limits for the v1 hugetlb hierarchy, or,
+// on a hybrid host whose hugetlb lives only on the unified mount, writes
+// them there in v2 form. minirun never enables a controller in a cgroup it
+// did not create, so an unenabled one is reported, naming the file.
+func (s *State) setHugetlbHybrid(limits []specs.LinuxHugepageLimit, steps map[string][]w) error {
+	_, v1 := s.v1Dir("hugetlb")
+	for _, h := range limits {
+		if v1 || s.Layout.Unified == "" {
+			steps["hugetlb"] = append(steps["hugetlb"], w{"hugetlb." + h.Pagesize + ".limit_in_bytes", unum(h.Limit)})
+			continue
+		}
+		dir := filepath.Join(s.Layout.Unified, s.Path)
+		file := "hugetlb." + h.Pagesize + ".max"
+		if _, err := os.Stat(filepath.Join(dir, file)); err != nil {
+			return fmt.Errorf("linux.resources.hugepageLimits: hugetlb is only on the cgroup2 mount and not enabled for %s (enable it in the parents' cgroup.subtree_control)", dir)
+		}
+		if err := writeFile(dir, file, unum(h.Limit)); err != nil {
+			return fmt.Errorf("linux.resources.hugepageLimits: %w", err)
+		}
+	}
+	return nil
 }

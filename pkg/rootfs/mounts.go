@@ -160,6 +160,7 @@ func (b *builder) mountCgroup(m specs.Mount, o mountOpts) error {
 		if name == "" {
 			name = "unified"
 		}
+		name = strings.TrimPrefix(name, "name=")
 		sub, err := mkdirAllInRoot(b.root, m.Destination+"/"+name, 0o755)
 		if err != nil {
 			return fmt.Errorf("cgroup mount %s: %w", name, err)
