@@ -2,6 +2,7 @@ package integration
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -84,5 +85,34 @@ func TestExecRefusesStoppedAndPaused(t *testing.T) {
 	waitFor(t, "stop", func() bool { return e.state("c")["status"] == "stopped" })
 	if r := e.run("exec", "c", "true"); r.code != 1 || !strings.Contains(r.stderr, "container not running") {
 		t.Errorf("exec in stopped container: %d %q", r.code, r.stderr)
+	}
+}
+
+// CVE-2022-29162: had --cap reached the inheritable set, a non-root exec of
+// a binary with file-inheritable capabilities would gain them.
+func TestExecCapFileCapabilityBinaryGainsNothing(t *testing.T) {
+	e := newEnv(t)
+	setcap, err := exec.LookPath("setcap")
+	if err != nil {
+		t.Skip("setcap is not installed (apt-get install libcap2-bin)")
+	}
+	b := e.bundle("c", func(s *specs.Spec) {
+		s.Process.Args = []string{"sleep", "1000"}
+		s.Process.NoNewPrivileges = false // with no_new_privs file capabilities would be ignored anyway
+	})
+	capbb := filepath.Join(b, "rootfs/bin/busybox-caps")
+	copyFile(t, busybox, capbb, 0o755)
+	if out, err := exec.Command(setcap, "cap_net_admin+ei", capbb).CombinedOutput(); err != nil {
+		t.Skipf("setcap on the test filesystem: %v %s", err, out)
+	}
+	e.ok("run", "-d", "--bundle", b, "c")
+	out := e.ok("exec", "-u", "1000:1000", "--cap", "CAP_NET_ADMIN", "c", "/bin/busybox-caps", "cat", "/proc/self/status")
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "CapEff:") || strings.HasPrefix(l, "CapPrm:") {
+			v, _ := strconv.ParseUint(strings.TrimSpace(l[7:]), 16, 64)
+			if v&(1<<12) != 0 {
+				t.Fatalf("non-root exec of a file-capability binary gained CAP_NET_ADMIN: %s", l)
+			}
+		}
 	}
 }

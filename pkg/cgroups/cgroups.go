@@ -240,3 +240,16 @@ func Validate(s *specs.Spec, systemd bool) error {
 	}
 	return validateResources(s.Linux.Resources)
 }
+
+// UnifiedDir opens the container's directory on a pure cgroup v2 host, for
+// CLONE_INTO_CGROUP; it returns nil elsewhere (and for a nil State).
+func (s *State) UnifiedDir() (*os.File, error) {
+	if s == nil || !s.Layout.IsV2() {
+		return nil, nil
+	}
+	f, err := os.Open(filepath.Join(s.Layout.Unified, s.Path))
+	if err != nil {
+		return nil, fmt.Errorf("open cgroup for CLONE_INTO_CGROUP: %w", err)
+	}
+	return f, nil
+}

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/minirun/minirun/pkg/cgroups"
 	"github.com/minirun/minirun/pkg/logs"
@@ -81,12 +82,27 @@ func spawn(s spawnSpec) (*child, error) {
 		Stderr:     s.stderr,
 		ExtraFiles: extra,
 	}
+	// On cgroup v2 the bootstrap process is born in the container's cgroup
+	// (clone3 CLONE_INTO_CGROUP): no migration, nothing runs outside it.
+	intoCgroup, err := s.cgroup.UnifiedDir()
+	if err != nil {
+		parentSock.Close()
+		return nil, err
+	}
+	if intoCgroup != nil {
+		defer intoCgroup.Close()
+		cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: true, CgroupFD: int(intoCgroup.Fd())}
+	}
 	if err := cmd.Start(); err != nil {
 		parentSock.Close()
 		return nil, fmt.Errorf("start init: %w", err)
 	}
 	logs.Debugf("spawn: bootstrap process started")
-	pid, err := bootstrap(cmd, parentSock, boot, s.cgroup)
+	joinCg := s.cgroup
+	if intoCgroup != nil {
+		joinCg = nil
+	}
+	pid, err := bootstrap(cmd, parentSock, boot, joinCg)
 	if err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
