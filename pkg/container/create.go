@@ -278,7 +278,9 @@ func compileSeccomp(g Global, s *specs.Spec) ([]byte, error) {
 	if s.Linux.Seccomp == nil {
 		return nil, nil
 	}
-	cache := seccomp.Cache{Dir: filepath.Join(g.Root, seccomp.CacheDirName), Version: Version + " " + seccomp.LibraryVersion()}
+	// Beside the state root, not in it: tools that list the root's
+	// directories as containers must not find it.
+	cache := seccomp.Cache{Dir: filepath.Clean(g.Root) + seccomp.CacheDirSuffix, Version: Version + " " + seccomp.LibraryVersion()}
 	if os.Getenv("MINIRUN_SECCOMP_CACHE") == "off" {
 		cache.Dir = ""
 	}

@@ -88,9 +88,7 @@ func waitPidfd(pidfd int, timeout time.Duration) {
 // destroy runs poststop hooks, removes the cgroups minirun made and the state dir.
 func (l *loaded) destroy() error {
 	if spec, err := l.st.Config(); err == nil && spec.Hooks != nil {
-		if err := hooks.Run(spec.Hooks.Poststop, l.st.SpecStateJSON("stopped")); err != nil {
-			logs.Warnf("poststop %v", err)
-		}
+		hooks.RunEach(spec.Hooks.Poststop, l.st.SpecStateJSON("stopped"), func(err error) { logs.Warnf("poststop %v", err) })
 	}
 	if l.cg != nil {
 		if err := l.cg.Destroy(); err != nil {

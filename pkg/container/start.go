@@ -62,9 +62,7 @@ func (l *loaded) poststart() {
 	if err != nil || spec.Hooks == nil {
 		return
 	}
-	if err := hooks.Run(spec.Hooks.Poststart, l.st.SpecStateJSON("running")); err != nil {
-		logs.Warnf("poststart %v", err)
-	}
+	hooks.RunEach(spec.Hooks.Poststart, l.st.SpecStateJSON("running"), func(err error) { logs.Warnf("poststart %v", err) })
 }
 
 func dialStart(dir string) (*net.UnixConn, error) {

@@ -47,6 +47,17 @@ func Run(list []specs.Hook, stateJSON []byte) error {
 	return nil
 }
 
+// RunEach runs every hook even when some fail, reporting each failure:
+// poststart and poststop failures are warnings and must not stop the rest
+// (runtime-spec lifecycle).
+func RunEach(list []specs.Hook, stateJSON []byte, report func(error)) {
+	for i, h := range list {
+		if err := runOne(h, stateJSON); err != nil {
+			report(fmt.Errorf("hook %d (%s): %w", i, h.Path, err))
+		}
+	}
+}
+
 func runOne(h specs.Hook, stateJSON []byte) error {
 	ctx := context.Background()
 	if h.Timeout != nil {

@@ -44,3 +44,13 @@ func TestValidate(t *testing.T) {
 		t.Fatalf("zero timeout: %v", err)
 	}
 }
+
+func TestRunEachContinuesPastFailures(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	list := []specs.Hook{{Path: "/bin/false"}, {Path: "/bin/sh", Args: []string{"sh", "-c", "echo second > " + out}}}
+	var failures []error
+	RunEach(list, nil, func(err error) { failures = append(failures, err) })
+	if b, _ := os.ReadFile(out); string(b) != "second\n" || len(failures) != 1 {
+		t.Fatalf("second hook output %q, failures %v", b, failures)
+	}
+}

@@ -11,9 +11,8 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// CacheDirName lives under the state root; '@' keeps it apart from
-// container ids, which may not contain it.
-const CacheDirName = "@seccomp-cache"
+// CacheDirSuffix names the cache directory beside the state root.
+const CacheDirSuffix = ".seccomp-cache"
 
 // Cache stores compiled filters keyed by the profile and the compiler, so
 // repeated starts with one profile skip libseccomp entirely.
