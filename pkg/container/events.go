@@ -50,33 +50,3 @@ func Events(g Global, id string, statsOnly bool, interval time.Duration, w io.Wr
 	return nil
 }
 
-// Update applies new resources to a running container and records them.
-func Update(g Global, id string, apply func(*Resources) error) error {
-	l, err := load(g.Root, id)
-	if err != nil {
-		return err
-	}
-	if l.status() == "stopped" {
-		return ErrNotRunning
-	}
-	spec, err := l.st.Config()
-	if err != nil {
-		return err
-	}
-	r := spec.Linux.Resources
-	if r == nil {
-		r = &Resources{}
-	}
-	if err := apply(r); err != nil {
-		return err
-	}
-	// Device rules are not rewritten: a v1 rewrite starts with a deny-all
-	// that would briefly cut the running container off its devices.
-	noDevices := *r
-	noDevices.Devices = nil
-	if err := l.cg.Set(&noDevices); err != nil {
-		return err
-	}
-	spec.Linux.Resources = r
-	return l.st.SaveConfig(spec)
-}
