@@ -49,4 +49,3 @@ func Events(g Global, id string, statsOnly bool, interval time.Duration, w io.Wr
 	}
 	return nil
 }
-

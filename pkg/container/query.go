@@ -77,4 +77,3 @@ func List(g Global, format string, quiet bool, w io.Writer) error {
 	}
 	return nil
 }
-
