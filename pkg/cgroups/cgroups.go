@@ -31,6 +31,8 @@ type State struct {
 	Layout  Layout            `json:"layout"`
 	Path    string            `json:"path"`    // absolute path inside each hierarchy
 	Created map[string]string `json:"created"` // hierarchy ("" = unified) -> topmost dir minirun created
+	// Hybrid host whose config needs what only the unified mount has.
+	HybridUnified bool `json:"hybridUnified,omitempty"`
 }
 
 // Dirs returns every hierarchy's directory for the container.
@@ -39,10 +41,10 @@ func (s *State) Dirs() map[string]string {
 	for name, mnt := range s.Layout.V1 {
 		dirs[name] = filepath.Join(mnt, s.Path)
 	}
-	// On a hybrid host the container also gets a directory on the unified
-	// mount (as with runc): it holds what lives only there, such as a
-	// hugetlb controller no v1 hierarchy binds.
-	if s.Layout.Unified != "" {
+	// On a hybrid host the container gets a directory on the unified mount
+	// only when it needs what lives only there (a hugetlb controller no v1
+	// hierarchy binds): joining it costs an RCU grace period per start.
+	if s.Layout.Unified != "" && (s.Layout.IsV2() || s.HybridUnified) {
 		dirs[""] = filepath.Join(s.Layout.Unified, s.Path)
 	}
 	return dirs
@@ -62,8 +64,10 @@ func (s *State) v1Dir(controller string) (string, bool) {
 
 // Create makes the container's directories, recording which ones minirun
 // made, so Destroy never removes a cgroup it did not create.
-func Create(l Layout, path string) (*State, error) {
+func Create(l Layout, path string, r *specs.LinuxResources) (*State, error) {
 	s := &State{Layout: l, Path: path, Created: map[string]string{}}
+	_, v1Hugetlb := s.v1Dir("hugetlb")
+	s.HybridUnified = !l.IsV2() && l.Unified != "" && r != nil && len(r.HugepageLimits) > 0 && !v1Hugetlb
 	for name, dir := range s.Dirs() {
 		mnt := l.Unified
 		if name != "" {
@@ -122,30 +126,6 @@ func mkdirTracked(mnt, dir string) (string, error) {
 	return top, nil
 }
 
-// Join moves pid into every hierarchy of the container. The writes run
-// concurrently: each v1 move waits for an RCU grace period on the global
-// cgroup_threadgroup_rwsem, and concurrent writers share one, so nine
-// hierarchies cost about one move instead of nine.
-func (s *State) Join(pid int) error {
-	dirs := s.Dirs()
-	errs := make(chan error, len(dirs))
-	for name, dir := range dirs {
-		go func() {
-			if err := writeFile(dir, "cgroup.procs", strconv.Itoa(pid)); err != nil {
-				errs <- fmt.Errorf("join cgroup %s (%s): %w", dir, name, err)
-				return
-			}
-			errs <- nil
-		}()
-	}
-	var first error
-	for range dirs {
-		if err := <-errs; err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
 
 // Destroy removes the directories minirun created, deepest first. A
 // directory minirun did not create is left alone.
@@ -252,4 +232,32 @@ func (s *State) UnifiedDir() (*os.File, error) {
 		return nil, fmt.Errorf("open cgroup for CLONE_INTO_CGROUP: %w", err)
 	}
 	return f, nil
+}
+
+// V1TasksFiles lists the tasks file of every v1 hierarchy of the container,
+// for a single-threaded process to move itself in (see nsenter.c); nil on
+// a pure v2 host. On a hybrid host the unified directory is left to Join.
+func (s *State) V1TasksFiles() []string {
+	if s == nil || s.Layout.IsV2() {
+		return nil
+	}
+	var files []string
+	for name, dir := range s.Dirs() {
+		if name != "" {
+			files = append(files, filepath.Join(dir, "tasks"))
+		}
+	}
+	return files
+}
+
+// JoinUnified moves pid into the unified directory of a hybrid host.
+func (s *State) JoinUnified(pid int) error {
+	if s == nil || !s.HybridUnified {
+		return nil
+	}
+	dir := filepath.Join(s.Layout.Unified, s.Path)
+	if err := writeFile(dir, "cgroup.procs", strconv.Itoa(pid)); err != nil {
+		return fmt.Errorf("join cgroup %s: %w", dir, err)
+	}
+	return nil
 }

@@ -67,7 +67,7 @@ func TestV2CreateSetDestroy(t *testing.T) {
 	// A directory that exists already belongs to someone else.
 	os.MkdirAll(filepath.Join(l.Unified, "existing"), 0o755)
 	os.WriteFile(filepath.Join(l.Unified, "existing", "cgroup.subtree_control"), nil, 0o644)
-	s, err := Create(l, "/existing/ctr")
+	s, err := Create(l, "/existing/ctr", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestV2CreateSetDestroy(t *testing.T) {
 
 func TestV2UnknownFileNamesTheResource(t *testing.T) {
 	l := fakeV2(t)
-	s, err := Create(l, "/c")
+	s, err := Create(l, "/c", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestV2UnknownFileNamesTheResource(t *testing.T) {
 func TestV1HybridWritesAndCpuset(t *testing.T) {
 	l := fakeV1(t, "pids", "memory", "cpu,cpuacct", "cpuset", "devices", "freezer")
 	l.Unified = t.TempDir() // hybrid: the unified mount exists, v1 holds the controllers
-	s, err := Create(l, "/a/b")
+	s, err := Create(l, "/a/b", &specs.LinuxResources{HugepageLimits: []specs.LinuxHugepageLimit{{Pagesize: "2MB", Limit: 1}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestV1HybridWritesAndCpuset(t *testing.T) {
 }
 
 func TestV1MissingControllerIsNamed(t *testing.T) {
-	s, err := Create(fakeV1(t, "pids"), "/c")
+	s, err := Create(fakeV1(t, "pids"), "/c", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

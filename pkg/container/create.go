@@ -186,7 +186,7 @@ func (b *builder) makeCgroup() error {
 	if err != nil {
 		return fmt.Errorf("linux.cgroupsPath: %w", err)
 	}
-	b.cg, err = cgroups.Create(layout, path)
+	b.cg, err = cgroups.Create(layout, path, b.spec.Linux.Resources)
 	if err != nil {
 		return err
 	}

@@ -98,11 +98,9 @@ func spawn(s spawnSpec) (*child, error) {
 		return nil, fmt.Errorf("start init: %w", err)
 	}
 	logs.Debugf("spawn: bootstrap process started")
-	joinCg := s.cgroup
-	if intoCgroup != nil {
-		joinCg = nil
-	}
-	pid, err := bootstrap(cmd, parentSock, boot, joinCg)
+	// On v1 the bootstrap process moves itself (cheaper, see nsenter.c).
+	boot.CgroupTasks = s.cgroup.V1TasksFiles()
+	pid, err := bootstrap(cmd, parentSock, boot, s.cgroup)
 	if err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
@@ -114,10 +112,9 @@ func spawn(s spawnSpec) (*child, error) {
 }
 
 func bootstrap(cmd *exec.Cmd, sock *os.File, boot namespaces.Bootstrap, cg *cgroups.State) (int, error) {
-	if cg != nil {
-		if err := cg.Join(cmd.Process.Pid); err != nil {
-			return 0, err
-		}
+	// Only a hybrid host's unified directory is joined from here.
+	if err := cg.JoinUnified(cmd.Process.Pid); err != nil {
+		return 0, err
 	}
 	logs.Debugf("spawn: bootstrap process in its cgroup")
 	if err := protocol.WriteFrame(sock, boot.Encode()); err != nil {

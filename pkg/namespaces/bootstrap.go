@@ -16,6 +16,7 @@ type Bootstrap struct {
 	GIDMappings   []specs.LinuxIDMapping
 	SetgroupsDeny bool
 	TimeOffsets   map[string]specs.LinuxTimeOffset
+	CgroupTasks   []string // v1 tasks files the bootstrap moves itself into
 }
 
 // JoinFd is a namespace fd as numbered in the child.
@@ -39,6 +40,9 @@ func (b Bootstrap) Encode() []byte {
 	}
 	if b.SetgroupsDeny {
 		sb.WriteString("setgroups deny\n")
+	}
+	for _, t := range b.CgroupTasks {
+		fmt.Fprintf(&sb, "cgroup %s\n", t)
 	}
 	for clock, off := range b.TimeOffsets {
 		fmt.Fprintf(&sb, "timens %s %d %d\n", clock, off.Secs, off.Nanosecs)

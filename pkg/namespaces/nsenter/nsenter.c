@@ -11,6 +11,7 @@
 //   uidmap <line> / gidmap <line>    one id mapping line for a new user ns
 //   setgroups deny                   write "deny" before the gid map
 //   timens <clock> <sec> <nsec>      offset for a new time namespace
+//   cgroup <path of a v1 tasks file> move this (single-threaded) process there
 // and this process answers "pid <N>" or "error <text>", then exits. The
 // child it clones (CLONE_PARENT, so the runtime's parent can wait4 it)
 // returns from here into the Go runtime, inside every namespace.
@@ -41,6 +42,7 @@
 #define MAX_FRAME (1 << 20)
 #define MAX_JOINS 16
 #define MAX_MAP_LINES 340
+#define MAX_CGROUPS 16
 
 struct join {
 	unsigned long type;
@@ -55,6 +57,8 @@ struct bootstrap {
 	char gidmap[8192];
 	char timens[512];
 	int setgroups_deny;
+	char *cgroups[MAX_CGROUPS];
+	int ncgroups;
 };
 
 static int sock = -1;
@@ -149,6 +153,10 @@ static void parse(char *body, struct bootstrap *b)
 			append_line(b->gidmap, sizeof(b->gidmap), line + 7);
 		} else if (!strncmp(line, "timens ", 7)) {
 			append_line(b->timens, sizeof(b->timens), line + 7);
+		} else if (!strncmp(line, "cgroup ", 7)) {
+			if (b->ncgroups == MAX_CGROUPS)
+				bail("bootstrap: too many cgroups");
+			b->cgroups[b->ncgroups++] = strdup(line + 7);
 		} else if (!strcmp(line, "setgroups deny")) {
 			b->setgroups_deny = 1;
 		} else {
@@ -188,6 +196,24 @@ static void join_namespaces(struct bootstrap *b)
 				bail("setns to namespace type %#lx", j->type);
 			close(j->fd);
 		}
+	}
+}
+
+// A thread that moves itself ("0" into a v1 tasks file) skips the global
+// cgroup_threadgroup_rwsem, and with it an RCU grace period per hierarchy
+// that moving another process by pid costs (kernel/cgroup/cgroup.c,
+// cgroup_procs_write_start). This process is single-threaded, so moving
+// its one thread moves it whole, before it clones the container.
+static void join_cgroups(struct bootstrap *b)
+{
+	for (int i = 0; i < b->ncgroups; i++) {
+		int fd = open(b->cgroups[i], O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			bail("open %s", b->cgroups[i]);
+		if (write_all(fd, "0", 1) < 0)
+			bail("join cgroup %s", b->cgroups[i]);
+		close(fd);
+		free(b->cgroups[i]);
 	}
 }
 
@@ -251,6 +277,8 @@ __attribute__((constructor)) static void minirun_nsenter(void)
 
 	static struct bootstrap b;
 	read_bootstrap(&b);
+	// Host paths: before any setns can change this process's root.
+	join_cgroups(&b);
 	int joined_user = 0;
 	for (int i = 0; i < b.njoins; i++)
 		joined_user |= b.joins[i].type == CLONE_NEWUSER;
