@@ -126,7 +126,6 @@ func mkdirTracked(mnt, dir string) (string, error) {
 	return top, nil
 }
 
-
 // Destroy removes the directories minirun created, deepest first. A
 // directory minirun did not create is left alone.
 func (s *State) Destroy() error {
