@@ -115,6 +115,12 @@ func TestDockerRunsWithMinirun(t *testing.T) {
 		"--sysctl", "net.ipv4.ip_forward=1", "--ulimit", "nofile=1000:2000", "--oom-score-adj", "300", "--tmpfs", "/scratch",
 		"--security-opt", "no-new-privileges", "--security-opt", "seccomp=unconfined", "bb", "sh", "-c",
 		"hostname; cat /proc/sys/net/ipv4/ip_forward; ulimit -n; cat /proc/self/oom_score_adj; grep -E 'NoNew|Seccomp:' /proc/self/status; mount | grep scratch")
+	bind := filepath.Join(d.dir, "bind")
+	must(t, os.MkdirAll(bind, 0o755))
+	must(t, os.WriteFile(filepath.Join(bind, "f"), []byte("from-host"), 0o644))
+	check("bind mount and device", 0, "from-host\ncharacter", "-v", bind+":/data:ro", "--device", "/dev/null:/dev/xnull",
+		"bb", "sh", "-c", "cat /data/f; echo; stat -c %F /dev/xnull")
+	check("private cgroup namespace", 0, "0::/", "--cgroupns", "private", "bb", "cat", "/proc/self/cgroup")
 	big := strings.Repeat("x", 4<<20)
 	cmd := exec.Command("docker", "-H", "unix://"+d.sock, "run", "--rm", "-i", "--runtime", "minirun", "--network", "none", "bb", "wc", "-c")
 	cmd.Stdin = strings.NewReader(big)
@@ -164,4 +170,29 @@ func TestDockerRestartAndParallel(t *testing.T) {
 			t.Error(e)
 		}
 	}
+}
+
+func TestDockerStopSignalLogsWait(t *testing.T) {
+	d := startDockerd(t)
+	// The trap answers the custom stop signal, so the stop needs no SIGKILL.
+	out, code := d.docker("run", "-d", "--name", "s1", "--runtime", "minirun", "--network", "none", "--stop-signal", "SIGUSR1",
+		"bb", "sh", "-c", "trap 'echo got-usr1; exit 3' USR1; echo started; while true; do sleep 0.1; done")
+	if code != 0 {
+		t.Fatalf("run -d: %s", out)
+	}
+	waitFor(t, "the container to start", func() bool { out, _ := d.docker("logs", "s1"); return strings.Contains(out, "started") })
+	start := time.Now()
+	if out, code := d.docker("stop", "-t", "10", "s1"); code != 0 {
+		t.Fatalf("stop: %s", out)
+	}
+	if time.Since(start) > 8*time.Second {
+		t.Error("stop waited for the timeout: the custom stop signal was not delivered")
+	}
+	if out, _ := d.docker("wait", "s1"); strings.TrimSpace(out) != "3" {
+		t.Errorf("wait: %q, want 3", out)
+	}
+	if out, _ := d.docker("logs", "s1"); !strings.Contains(out, "got-usr1") {
+		t.Errorf("logs: %q", out)
+	}
+	d.docker("rm", "s1")
 }

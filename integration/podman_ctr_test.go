@@ -119,4 +119,18 @@ func TestContainerdCtrRunsWithMinirun(t *testing.T) {
 	if code != 5 || !strings.Contains(out, "from-ctr") || !strings.Contains(out, "00000000a80425fb") {
 		t.Fatalf("ctr run: exit %d %q", code, out)
 	}
+	// A detached task with a child process: kill --all reaches both.
+	if out, code := ctr("run", "-d", "--runc-binary", minirun, "--runc-root", filepath.Join(dir, "runc-root"),
+		"--cgroup", "/minirun-it-ctr/t2", "--rootfs", root, "t2", "sh", "-c", "sleep 1000 & sleep 1000"); code != 0 {
+		t.Fatalf("ctr run -d: %s", out)
+	}
+	if out, code := ctr("task", "metrics", "t2"); code != 0 || !strings.Contains(out, "pids") {
+		t.Errorf("ctr task metrics: exit %d %q", code, out)
+	}
+	if out, code := ctr("task", "kill", "--all", "-s", "SIGKILL", "t2"); code != 0 {
+		t.Fatalf("ctr task kill --all: %s", out)
+	}
+	waitFor(t, "the task to stop", func() bool { out, _ := ctr("task", "ls"); return !strings.Contains(out, "RUNNING") })
+	ctr("task", "delete", "t2")
+	ctr("container", "delete", "t2")
 }
