@@ -80,7 +80,7 @@ func (d *dockerd) importBusybox() {
 		must(d.t, os.MkdirAll(filepath.Join(img, sub), 0o755))
 	}
 	copyFile(d.t, busybox, filepath.Join(img, "bin/busybox"), 0o755)
-	for _, a := range []string{"sh", "echo", "id", "cat", "ls", "sleep", "ps", "touch", "dd", "grep", "tty", "hostname", "mount", "wc"} {
+	for _, a := range []string{"sh", "echo", "id", "cat", "ls", "sleep", "ps", "touch", "dd", "grep", "tty", "hostname", "mount", "wc", "head", "stat", "mkdir", "readlink"} {
 		os.Symlink("busybox", filepath.Join(img, "bin", a))
 	}
 	os.WriteFile(filepath.Join(img, "etc/passwd"), []byte("root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/tmp:/bin/sh\n"), 0o644)
@@ -115,6 +115,36 @@ func TestDockerRunsWithMinirun(t *testing.T) {
 		"--sysctl", "net.ipv4.ip_forward=1", "--ulimit", "nofile=1000:2000", "--oom-score-adj", "300", "--tmpfs", "/scratch",
 		"--security-opt", "no-new-privileges", "--security-opt", "seccomp=unconfined", "bb", "sh", "-c",
 		"hostname; cat /proc/sys/net/ipv4/ip_forward; ulimit -n; cat /proc/self/oom_score_adj; grep -E 'NoNew|Seccomp:' /proc/self/status; mount | grep scratch")
+	check("env and workdir", 0, "bar /tmp", "-e", "FOO=bar", "-w", "/tmp", "bb", "sh", "-c", "echo $FOO $(pwd)")
+	check("HOME from /etc/passwd and --group-add", 0, "/tmp uid=1000(user) gid=1000 groups=5,1000", "--user", "user", "--group-add", "5",
+		"bb", "sh", "-c", "echo $HOME $(id)")
+	check("dropped and added capabilities", 0, "CapEff:\t0000000000002000", "--cap-drop", "ALL", "--cap-add", "NET_RAW", "bb", "grep", "CapEff", "/proc/self/status")
+	check("pids limit", 0, "50", "--pids-limit", "50", "bb", "cat", "/sys/fs/cgroup/pids/pids.max")
+	check("cpu quota, shares, cpuset", 0, "50000\n512\n0", "--cpus", "0.5", "--cpu-shares", "512", "--cpuset-cpus", "0", "bb", "sh", "-c",
+		"cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.shares /sys/fs/cgroup/cpuset/cpuset.cpus")
+	profile := filepath.Join(d.dir, "seccomp.json")
+	must(t, os.WriteFile(profile, []byte(`{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO"}]}`), 0o644))
+	check("custom seccomp profile", 0, "Operation not permitted", "--security-opt", "seccomp="+profile, "bb", "sh", "-c", "mkdir /tmp/x 2>&1; true")
+	check("masked paths", 0, "masked", "bb", "sh", "-c", "[ $(head -c 1 /proc/kcore | wc -c) = 0 ] && [ -z \"$(ls /sys/firmware)\" ] && echo masked")
+	if out, code := d.docker(append(append([]string{}, run...), "bb", "head", "-c", "4194304", "/dev/zero")...); code != 0 || len(out) != 4<<20 {
+		t.Errorf("large output: exit %d, %d bytes", code, len(out))
+	}
+	hostNet, _ := os.Readlink("/proc/self/ns/net")
+	if out, code := d.docker("run", "--rm", "--runtime", "minirun", "--network", "host", "--pid", "host", "bb", "readlink", "/proc/self/ns/net"); code != 0 || strings.TrimSpace(out) != hostNet {
+		t.Errorf("host network namespace: exit %d %q, want %s", code, out, hostNet)
+	}
+	if out, code := d.docker("run", "--name", "oomc", "--runtime", "minirun", "--network", "none", "--memory", "16m", "bb", "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1"); code != 137 {
+		t.Errorf("oom: exit %d %q", code, out)
+	}
+	if out, _ := d.docker("inspect", "-f", "{{.State.OOMKilled}}", "oomc"); strings.TrimSpace(out) != "true" {
+		t.Errorf("OOMKilled: %q", out)
+	}
+	d.docker("rm", "oomc")
+	for i := 0; i < 10; i++ {
+		if out, code := d.docker(append(append([]string{}, run...), "bb", "echo", "seq")...); code != 0 || strings.TrimSpace(out) != "seq" {
+			t.Fatalf("run %d in sequence: exit %d %q", i, code, out)
+		}
+	}
 	bind := filepath.Join(d.dir, "bind")
 	must(t, os.MkdirAll(bind, 0o755))
 	must(t, os.WriteFile(filepath.Join(bind, "f"), []byte("from-host"), 0o644))
@@ -137,11 +167,31 @@ func TestDockerRunsWithMinirun(t *testing.T) {
 	}
 	for _, step := range [][]string{{"exec", "c1", "echo", "exec-ok"}, {"exec", "-t", "c1", "tty"}, {"top", "c1"}, {"pause", "c1"},
 		{"unpause", "c1"}, {"exec", "-u", "1000", "c1", "id"}, {"update", "--memory", "100m", "--memory-swap", "200m", "c1"},
-		{"kill", "-s", "USR1", "c1"}, {"rm", "-f", "c1"}} {
+		{"kill", "-s", "USR1", "c1"}} {
 		if out, code := d.docker(step...); code != 0 {
 			t.Errorf("docker %v: exit %d %s", step, code, out)
 		}
 	}
+	if _, code := d.docker("exec", "c1", "sh", "-c", "exit 7"); code != 7 {
+		t.Errorf("exec exit code %d, want 7", code)
+	}
+	if out, _ := d.docker("exec", "-e", "X=y", "c1", "sh", "-c", "echo $X; grep -E 'CapEff|Seccomp:' /proc/self/status"); !strings.Contains(out, "y\nCapEff:\t00000000a80425fb\nSeccomp:\t2") {
+		t.Errorf("exec env, caps and seccomp: %q", out)
+	}
+	stdin := exec.Command("docker", "-H", "unix://"+d.sock, "exec", "-i", "c1", "cat")
+	stdin.Stdin = strings.NewReader("via-stdin")
+	if out, err := stdin.Output(); err != nil || string(out) != "via-stdin" {
+		t.Errorf("exec stdin: %q %v", out, err)
+	}
+	d.docker("pause", "c1")
+	if out, code := d.docker("kill", "c1"); code != 0 {
+		t.Errorf("kill of a paused container: %s", out)
+	}
+	waitFor(t, "the paused container to die", func() bool {
+		out, _ := d.docker("inspect", "-f", "{{.State.Status}}", "c1")
+		return strings.TrimSpace(out) == "exited"
+	})
+	d.docker("rm", "-f", "c1")
 }
 
 func TestDockerRestartAndParallel(t *testing.T) {

@@ -44,6 +44,7 @@ func prepareProcess(c *protocol.Config, lsm *lsmAttrs) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
+	out.env = withHome(p.Env, p.User.UID)
 	// After the switch, so the lookup sees what the user may execute.
 	if out.path, err = lookPath(p.Args[0], p.Env); err != nil {
 		return nil, err
