@@ -300,3 +300,20 @@ func execShell(script string) (string, error) {
 	out, err := exec.Command("sh", "-c", script).CombinedOutput()
 	return string(out), err
 }
+
+// removeCgroupTree removes the empty cgroup directories a client (podman's
+// conmon, a pod) made under path in every hierarchy.
+func removeCgroupTree(path string) {
+	for _, top := range cgroupDirs(path) {
+		var dirs []string
+		filepath.WalkDir(top, func(p string, d os.DirEntry, err error) error {
+			if err == nil && d.IsDir() {
+				dirs = append(dirs, p)
+			}
+			return nil
+		})
+		for i := len(dirs) - 1; i >= 0; i-- {
+			os.Remove(dirs[i])
+		}
+	}
+}
