@@ -2,6 +2,7 @@ package integration
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -151,6 +152,17 @@ func TestDockerRunsWithMinirun(t *testing.T) {
 	check("bind mount and device", 0, "from-host\ncharacter", "-v", bind+":/data:ro", "--device", "/dev/null:/dev/xnull",
 		"bb", "sh", "-c", "cat /data/f; echo; stat -c %F /dev/xnull")
 	check("private cgroup namespace", 0, "0::/", "--cgroupns", "private", "bb", "cat", "/proc/self/cgroup")
+	// -it needs a terminal on the client side: script(1) gives docker one.
+	if _, err := exec.LookPath("script"); err == nil {
+		it := exec.Command("script", "-qec", "docker -H unix://"+d.sock+" run -it --rm --runtime minirun --network none bb sh -c 'tty; read x; echo got:$x'", "/dev/null")
+		it.Stdin = &slowReader{delay: 2 * time.Second, data: "hello\n"}
+		out, err := it.Output()
+		if clean := strings.ReplaceAll(string(out), "\r", ""); err != nil || !strings.Contains(clean, "/dev/pts/0") || !strings.Contains(clean, "got:hello") {
+			t.Errorf("-it: %q %v", clean, err)
+		}
+	} else {
+		t.Log("skipping -it: script(1) from util-linux is not installed")
+	}
 	big := strings.Repeat("x", 4<<20)
 	cmd := exec.Command("docker", "-H", "unix://"+d.sock, "run", "--rm", "-i", "--runtime", "minirun", "--network", "none", "bb", "wc", "-c")
 	cmd.Stdin = strings.NewReader(big)
@@ -245,4 +257,21 @@ func TestDockerStopSignalLogsWait(t *testing.T) {
 		t.Errorf("logs: %q", out)
 	}
 	d.docker("rm", "s1")
+}
+
+// slowReader hands out its data after a delay, so a terminal session has
+// started before the input arrives.
+type slowReader struct {
+	delay time.Duration
+	data  string
+	done  bool
+}
+
+func (r *slowReader) Read(p []byte) (int, error) {
+	if r.done {
+		return 0, io.EOF
+	}
+	time.Sleep(r.delay)
+	r.done = true
+	return copy(p, r.data), nil
 }
