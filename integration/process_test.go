@@ -74,3 +74,43 @@ func TestPreserveFds(t *testing.T) {
 		t.Fatalf("preserved fd: %q %v", out, err)
 	}
 }
+
+// CVE-2019-5736: a container process that grabs /proc/PID/exe of the
+// runtime while it runs in the container must not be able to write the
+// runtime's binary after it exits. Checked as host root (stronger than any
+// container process): both with the usual read-only bind of the binary and
+// with the sealed copy used for containers without a mount namespace.
+func TestRuntimeBinaryCannotBeRewritten(t *testing.T) {
+	e := newEnv(t)
+	for _, name := range []string{"bind", "memfd"} {
+		b := e.bundle(name, func(s *specs.Spec) {
+			s.Process.Args = []string{"sleep", "100"}
+			if name == "memfd" {
+				var ns []specs.LinuxNamespace
+				for _, n := range s.Linux.Namespaces {
+					if n.Type != specs.MountNamespace {
+						ns = append(ns, n)
+					}
+				}
+				s.Linux.Namespaces, s.Mounts, s.Linux.MaskedPaths, s.Linux.ReadonlyPaths = ns, nil, nil, nil
+			}
+		})
+		e.ok("create", "--bundle", b, name)
+		exe, err := os.Open(fmt.Sprintf("/proc/%d/exe", e.pid(name)))
+		must(t, err)
+		e.ok("delete", "--force", name)
+		f, err := os.OpenFile(fmt.Sprintf("/proc/self/fd/%d", exe.Fd()), os.O_WRONLY, 0)
+		if err == nil {
+			_, err = f.Write([]byte("pwned"))
+			f.Close()
+		}
+		exe.Close()
+		if err == nil {
+			t.Fatalf("%s: the runtime binary the init ran from was writable after the runtime exited", name)
+		}
+		t.Logf("%s: %v", name, err)
+	}
+	if b, _ := os.ReadFile(minirun); strings.Contains(string(b[:16]), "pwned") {
+		t.Fatal("minirun binary overwritten")
+	}
+}

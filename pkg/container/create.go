@@ -165,7 +165,8 @@ func (b *builder) build() (*created, error) {
 	}
 	b.child, err = spawn(spawnSpec{boot: bootstrapFor(b.spec), joins: joins, preserved: preserved,
 		console: consoleSock, start: startLn, listener: listener, cgroup: b.cg,
-		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
+		hostMountNS: mountNSMode(b.spec) == protocol.MountNSHost,
+		stdin:       os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
 	if err != nil {
 		return nil, fmt.Errorf("start container init: %w", err)
 	}

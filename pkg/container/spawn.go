@@ -25,9 +25,12 @@ type spawnSpec struct {
 	start     *os.File
 	listener  *os.File // connected to linux.seccomp.listenerPath
 	cgroup    *cgroups.State
-	stdin     *os.File
-	stdout    *os.File
-	stderr    *os.File
+	// The container shares the runtime's mount namespace: the child must
+	// not start in a private one, so the binary is copied instead.
+	hostMountNS bool
+	stdin       *os.File
+	stdout      *os.File
+	stderr      *os.File
 }
 
 // child is a spawned init or exec process, released from the bootstrap.
@@ -44,13 +47,6 @@ type child struct {
 // process in the container's cgroup (so everything it clones is born
 // there), sends the bootstrap and returns the cloned child's pid.
 func spawn(s spawnSpec) (*child, error) {
-	logs.Debugf("spawn: copying the sealed binary")
-	exe, err := sealedExe()
-	if err != nil {
-		return nil, err
-	}
-	logs.Debugf("spawn: sealed binary copied")
-	defer exe.Close()
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, fmt.Errorf("socketpair: %w", err)
@@ -74,7 +70,6 @@ func spawn(s spawnSpec) (*child, error) {
 		boot.JoinFds = append(boot.JoinFds, namespaces.JoinFd{Flag: j.Kind.Flag, Fd: add(j.File)})
 	}
 	cmd := &exec.Cmd{
-		Path:       "/proc/self/fd/" + strconv.Itoa(int(exe.Fd())),
 		Args:       []string{"minirun", "init"},
 		Env:        []string{protocol.BootstrapEnv + "=" + strconv.Itoa(sockFd)},
 		Stdin:      s.stdin,
@@ -93,7 +88,7 @@ func spawn(s spawnSpec) (*child, error) {
 		defer intoCgroup.Close()
 		cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: true, CgroupFD: int(intoCgroup.Fd())}
 	}
-	if err := cmd.Start(); err != nil {
+	if err := startProtected(cmd, s.hostMountNS); err != nil {
 		parentSock.Close()
 		return nil, fmt.Errorf("start init: %w", err)
 	}
@@ -146,4 +141,28 @@ func (c *child) kill() {
 	var ws unix.WaitStatus
 	unix.Wait4(c.pid, &ws, 0, nil)
 	c.sock.Close()
+}
+
+// startProtected starts the bootstrap so that its /proc/PID/exe can never
+// be written by the container: from a read-only bind of the binary, or,
+// where a private mount namespace is not possible or not wanted, from a
+// sealed memfd copy.
+func startProtected(cmd *exec.Cmd, hostMountNS bool) error {
+	if !hostMountNS {
+		err := startFromReadonlyBind(cmd)
+		if err == nil {
+			return nil
+		}
+		if cmd.Process != nil {
+			return err
+		}
+		logs.Debugf("spawn: read-only bind of the binary failed (%v), copying it", err)
+	}
+	exe, err := sealedExe()
+	if err != nil {
+		return err
+	}
+	defer exe.Close()
+	cmd.Path = "/proc/self/fd/" + strconv.Itoa(int(exe.Fd()))
+	return cmd.Start()
 }
