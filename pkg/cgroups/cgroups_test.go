@@ -247,3 +247,33 @@ func TestConversions(t *testing.T) {
 		t.Error("blkio weight -> io.weight")
 	}
 }
+
+func TestStatsFromFakeTrees(t *testing.T) {
+	l := fakeV2(t)
+	s, err := Create(l, "/c", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(l.Unified, "c")
+	os.WriteFile(filepath.Join(dir, "pids.current"), []byte("3\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "memory.events"), []byte("low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "io.stat"), []byte("8:0 rbytes=4096 wbytes=8192 rios=1 wios=2 dbytes=0 dios=0\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "hugetlb.2MB.current"), []byte("2097152\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "hugetlb.2MB.events"), []byte("max 5\n"), 0o644)
+	st := s.Stats()
+	if st.Pids.Current != 3 || st.Memory.OOMKills != 1 || st.Memory.Usage.Failcnt != 4 {
+		t.Errorf("pids/memory: %+v %+v", st.Pids, st.Memory)
+	}
+	if len(st.Blkio.IoServiceBytesRecursive) != 2 || st.Blkio.IoServiceBytesRecursive[1] != (BlkioEntry{8, 0, "Write", 8192}) {
+		t.Errorf("io.stat: %+v", st.Blkio)
+	}
+	if h := st.Hugetlb["2MB"]; h.Usage != 2097152 || h.Failcnt != 5 {
+		t.Errorf("hugetlb: %+v", st.Hugetlb)
+	}
+	v1 := fakeV1(t, "blkio")
+	s1, _ := Create(v1, "/c", nil)
+	os.WriteFile(filepath.Join(v1.V1["blkio"], "c", "blkio.throttle.io_service_bytes_recursive"), []byte("8:0 Read 512\n8:0 Write 1024\nTotal 1536\n"), 0o644)
+	if got := s1.Stats().Blkio.IoServiceBytesRecursive; len(got) != 2 || got[0] != (BlkioEntry{8, 0, "Read", 512}) {
+		t.Errorf("v1 blkio: %+v", got)
+	}
+}
