@@ -109,3 +109,24 @@ func TestSeccompNotifyListener(t *testing.T) {
 		t.Fatalf("output %q", out)
 	}
 }
+
+// The filter flags reach seccomp(2): a container with each loads its filter.
+func TestSeccompFlags(t *testing.T) {
+	e := newEnv(t)
+	for _, flags := range [][]specs.LinuxSeccompFlag{{"SECCOMP_FILTER_FLAG_LOG"}, {"SECCOMP_FILTER_FLAG_SPEC_ALLOW"}, {"SECCOMP_FILTER_FLAG_TSYNC"}} {
+		id := strings.ToLower(strings.TrimPrefix(string(flags[0]), "SECCOMP_FILTER_FLAG_"))
+		b := e.bundle(id, func(s *specs.Spec) {
+			s.Linux.Seccomp = &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, Flags: flags,
+				Syscalls: []specs.LinuxSyscall{{Names: []string{"getcwd"}, Action: specs.ActErrno}}}
+		})
+		if r := parseProbe(t, e.ok("run", "--bundle", b, id)); r.Status["Seccomp"] != "2" {
+			t.Errorf("%s: Seccomp %s", flags[0], r.Status["Seccomp"])
+		}
+	}
+	b := e.bundle("bogus", func(s *specs.Spec) {
+		s.Linux.Seccomp = &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, Flags: []specs.LinuxSeccompFlag{"SECCOMP_FILTER_FLAG_BOGUS"}}
+	})
+	if r := e.run("create", "--bundle", b, "bogus"); r.code != 1 || !strings.Contains(r.stderr, `linux.seccomp.flags[0]: unknown flag "SECCOMP_FILTER_FLAG_BOGUS"`) {
+		t.Errorf("bogus flag: %d %q", r.code, r.stderr)
+	}
+}
