@@ -86,10 +86,7 @@ func TestHardenedSpecAgainstUnlimited(t *testing.T) {
 	}
 	free := e.bundle("free", func(s *specs.Spec) {
 		s.Process.Capabilities = nil
-		full := []string{}
-		for _, c := range capNamesFromMask(hostBnd) {
-			full = append(full, c)
-		}
+		full := capNamesFromMask(hostBnd)
 		s.Process.Capabilities = &specs.LinuxCapabilities{Bounding: full, Effective: full, Permitted: full}
 	})
 	r2 := parseProbe(t, e.ok("run", "--bundle", free, "free"))

@@ -37,9 +37,6 @@ var commands = map[string]command{}
 
 func register(name string, c command) { commands[name] = c }
 
-// errUsage marks bad command lines; the message is printed with the usage.
-var errUsage = errors.New("usage")
-
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "init" {
 		// The parent reports init's failures; without a parent there is nobody else.

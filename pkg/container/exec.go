@@ -130,7 +130,8 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	if spec.Linux.Seccomp != nil {
 		cfg.SeccompFlags = seccomp.LoadFlags(spec.Linux.Seccomp)
 	}
-	if err := setOOMScoreAdj(c.pid, spec.Process.OOMScoreAdj); err == nil {
+	err = setOOMScoreAdj(c.pid, spec.Process.OOMScoreAdj)
+	if err == nil {
 		err = protocol.Send(c.sock, cfg)
 	}
 	if err == nil {

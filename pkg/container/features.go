@@ -12,14 +12,11 @@ import (
 func Features() features.Features {
 	t := true
 	ns := []string{"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"}
-	mountOpts := []string{}
-	for _, o := range []string{"async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec",
+	mountOpts := []string{"async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec",
 		"mand", "noatime", "nodev", "nodiratime", "noexec", "nomand", "norelatime", "nostrictatime",
 		"nosuid", "private", "rbind", "relatime", "remount", "ro", "rprivate", "rshared", "rslave",
 		"runbindable", "rw", "shared", "silent", "slave", "strictatime", "suid", "sync", "unbindable",
-		"rro", "rnosuid", "rnodev", "rnoexec", "rnoatime", "rnodiratime", "loud", "tmpcopyup"} {
-		mountOpts = append(mountOpts, o)
-	}
+		"rro", "rnosuid", "rnodev", "rnoexec", "rnoatime", "rnodiratime", "loud", "tmpcopyup"}
 	sort.Strings(mountOpts)
 	return features.Features{
 		OCIVersionMin: "1.0.0",

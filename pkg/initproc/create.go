@@ -186,11 +186,9 @@ func waitForStart(c *protocol.Config, p *prepared) error {
 		conn.Close()
 	}
 	l.Close()
-	uc := conn.(*net.UnixConn)
-	if err := startAndExec(c, p, msg.State); err != nil {
-		protocol.SendError(uc, err)
-		unix.Exit(127)
-	}
+	// startAndExec returns only when the exec did not happen.
+	protocol.SendError(conn.(*net.UnixConn), startAndExec(c, p, msg.State))
+	unix.Exit(127)
 	return nil
 }
 
