@@ -8,7 +8,7 @@ dir=$(mktemp -d /tmp/minirun-demo.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 mkdir -p "$dir/rootfs/bin" "$dir/rootfs/proc" "$dir/rootfs/sys" "$dir/rootfs/dev" "$dir/rootfs/tmp"
 cp "$BUSYBOX" "$dir/rootfs/bin/busybox"
-for app in sh ls cat echo grep hostname id ps readlink head sleep; do ln -s busybox "$dir/rootfs/bin/$app"; done
+for app in sh ls cat echo grep hostname id ps readlink head sleep tr touch; do ln -s busybox "$dir/rootfs/bin/$app"; done
 cat >"$dir/rootfs/demo.sh" <<'DEMO'
 echo "== inside the container"
 echo "hostname:      $(hostname)"
@@ -20,7 +20,7 @@ echo "capabilities:"; grep -E '^Cap(Eff|Bnd)' /proc/self/status
 echo "no_new_privs:  $(grep NoNewPrivs /proc/self/status | cut -f2)"
 echo "cgroup:        $(head -c 200 /proc/self/cgroup | grep pids)"
 echo "pids.max:      $(cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max)"
-echo "root fs:       $(ls /)  (read-only: $(touch /x 2>&1 | head -1))"
+echo "root fs:       $(ls / | tr "\n" " ") (read-only: $(touch /x 2>&1 | head -1))"
 DEMO
 cd "$dir"
 "$MINIRUN" spec
