@@ -1,6 +1,10 @@
 package container
 
-import specs "github.com/opencontainers/runtime-spec/specs-go"
+import (
+	"fmt"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
 
 // Resources is the spec's linux.resources, as `update` edits it.
 type Resources = specs.LinuxResources
@@ -13,6 +17,9 @@ func Update(g Global, id string, apply func(*Resources) error) error {
 	}
 	if l.status() == "stopped" {
 		return ErrNotRunning
+	}
+	if l.cg == nil {
+		return fmt.Errorf("container %s has no cgroup to update", id)
 	}
 	spec, err := l.st.Config()
 	if err != nil {
