@@ -59,8 +59,8 @@ func readResources(path string, r *container.Resources) error {
 	return nil
 }
 
-// parseSize accepts bytes or a k/m/g suffix; -1 means unlimited.
-func parseSize(flag, s string) (int64, error) {
+// parseSize accepts bytes or a k/m/g/t suffix; -1 means unlimited.
+func parseSize(s string) (int64, error) {
 	mult := int64(1)
 	ls := strings.ToLower(strings.TrimSuffix(strings.ToLower(s), "b"))
 	for suf, m := range map[string]int64{"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40} {
@@ -70,23 +70,21 @@ func parseSize(flag, s string) (int64, error) {
 	}
 	v, err := strconv.ParseInt(ls, 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("--%s: %q is not a size", flag, s)
+		return 0, fmt.Errorf("%q is not a size", s)
 	}
 	return v * mult, nil
 }
 
+// setter applies one update flag's value to the resources.
+type setter struct {
+	flag string
+	set  func(string) error
+}
+
 func applyUpdateFlags(f map[string]*string, r *container.Resources) error {
-	set := func(name string, apply func(string) error) error {
-		if v := *f[name]; v != "" {
-			return apply(v)
-		}
-		return nil
-	}
-	mem := func(dst **int64) func(string) error {
-		return func(v string) error {
-			n, err := parseSize("memory", v)
-			*dst = &n
-			return err
+	for _, name := range []string{"l3-cache-schema", "mem-bw-schema"} {
+		if *f[name] != "" {
+			return fmt.Errorf("--%s: Intel RDT is not supported by minirun", name)
 		}
 	}
 	if r.Memory == nil {
@@ -95,63 +93,69 @@ func applyUpdateFlags(f map[string]*string, r *container.Resources) error {
 	if r.CPU == nil {
 		r.CPU = &specs.LinuxCPU{}
 	}
-	u64 := func(name string, dst **uint64) func(string) error {
-		return func(v string) error {
-			n, err := strconv.ParseUint(v, 10, 64)
-			if err != nil {
-				return fmt.Errorf("--%s: %q is not a number", name, v)
+	for _, s := range updateSetters(r) {
+		if v := *f[s.flag]; v != "" {
+			if err := s.set(v); err != nil {
+				return fmt.Errorf("--%s: %w", s.flag, err)
 			}
-			*dst = &n
-			return nil
 		}
 	}
-	i64 := func(name string, dst **int64) func(string) error {
-		return func(v string) error {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				return fmt.Errorf("--%s: %q is not a number", name, v)
-			}
-			*dst = &n
-			return nil
-		}
-	}
-	steps := []error{
-		set("memory", mem(&r.Memory.Limit)),
-		set("memory-reservation", mem(&r.Memory.Reservation)),
-		set("memory-swap", mem(&r.Memory.Swap)),
-		set("kernel-memory", mem(&r.Memory.Kernel)),
-		set("kernel-memory-tcp", mem(&r.Memory.KernelTCP)),
-		set("cpu-shares", u64("cpu-shares", &r.CPU.Shares)),
-		set("cpu-quota", i64("cpu-quota", &r.CPU.Quota)),
-		set("cpu-period", u64("cpu-period", &r.CPU.Period)),
-		set("cpu-rt-period", u64("cpu-rt-period", &r.CPU.RealtimePeriod)),
-		set("cpu-rt-runtime", i64("cpu-rt-runtime", &r.CPU.RealtimeRuntime)),
-		set("cpu-idle", i64("cpu-idle", &r.CPU.Idle)),
-		set("cpu-burst", u64("cpu-burst", &r.CPU.Burst)),
-		set("cpuset-cpus", func(v string) error { r.CPU.Cpus = v; return nil }),
-		set("cpuset-mems", func(v string) error { r.CPU.Mems = v; return nil }),
-		set("pids-limit", func(v string) error {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				return fmt.Errorf("--pids-limit: %q is not a number", v)
-			}
-			r.Pids = &specs.LinuxPids{Limit: &n}
-			return nil
-		}),
-		set("blkio-weight", func(v string) error {
+	return nil
+}
+
+func updateSetters(r *container.Resources) []setter {
+	return []setter{
+		{"memory", size(&r.Memory.Limit)}, {"memory-reservation", size(&r.Memory.Reservation)},
+		{"memory-swap", size(&r.Memory.Swap)}, {"kernel-memory", size(&r.Memory.Kernel)},
+		{"kernel-memory-tcp", size(&r.Memory.KernelTCP)},
+		{"cpu-shares", unsigned(&r.CPU.Shares)}, {"cpu-quota", signed(&r.CPU.Quota)},
+		{"cpu-period", unsigned(&r.CPU.Period)}, {"cpu-rt-period", unsigned(&r.CPU.RealtimePeriod)},
+		{"cpu-rt-runtime", signed(&r.CPU.RealtimeRuntime)}, {"cpu-idle", signed(&r.CPU.Idle)},
+		{"cpu-burst", unsigned(&r.CPU.Burst)},
+		{"cpuset-cpus", func(v string) error { r.CPU.Cpus = v; return nil }},
+		{"cpuset-mems", func(v string) error { r.CPU.Mems = v; return nil }},
+		{"pids-limit", func(v string) error {
+			r.Pids = &specs.LinuxPids{}
+			return signed(&r.Pids.Limit)(v)
+		}},
+		{"blkio-weight", func(v string) error {
 			n, err := strconv.ParseUint(v, 10, 16)
 			if err != nil {
-				return fmt.Errorf("--blkio-weight: %q is not a number", v)
+				return fmt.Errorf("%q is not a number", v)
 			}
 			w := uint16(n)
 			r.BlockIO = &specs.LinuxBlockIO{Weight: &w}
 			return nil
-		}),
+		}},
 	}
-	for _, err := range steps {
+}
+
+func size(dst **int64) func(string) error {
+	return func(v string) error {
+		n, err := parseSize(v)
+		*dst = &n
+		return err
+	}
+}
+
+func signed(dst **int64) func(string) error {
+	return func(v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return err
+			return fmt.Errorf("%q is not a number", v)
 		}
+		*dst = &n
+		return nil
 	}
-	return nil
+}
+
+func unsigned(dst **uint64) func(string) error {
+	return func(v string) error {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a number", v)
+		}
+		*dst = &n
+		return nil
+	}
 }
