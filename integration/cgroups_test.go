@@ -2,6 +2,7 @@ package integration
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -124,5 +125,28 @@ func TestDevicesCgroupDeniesOthers(t *testing.T) {
 	out := e.ok("run", "--bundle", b, "c")
 	if out != "mknod-ok\ndenied\nnull-ok\n" {
 		t.Fatalf("output %q: want mknod to work, /dev/mem denied, /dev/null allowed", out)
+	}
+}
+
+// With --systemd-cgroup and no systemd, slice:prefix:name maps to the
+// cgroupfs path systemd would use, and nothing of it survives delete.
+func TestSystemdCgroupPathWithoutSystemd(t *testing.T) {
+	e := newEnv(t)
+	slice := fmt.Sprintf("minirunit%d.slice", time.Now().UnixNano()%1e6)
+	b := e.bundle("c", func(s *specs.Spec) {
+		s.Linux.CgroupsPath = slice + ":test:c1"
+		s.Process.Args = []string{"sleep", "100"}
+	})
+	e.ok("--systemd-cgroup", "run", "-d", "--bundle", b, "c1")
+	want := "/" + slice + "/test-c1.scope"
+	cg, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", e.pid("c1")))
+	if !strings.Contains(string(cg), ":"+want+"\n") {
+		t.Fatalf("init cgroups %q, want %s", cg, want)
+	}
+	e.ok("delete", "--force", "c1")
+	for _, d := range cgroupDirs("/" + slice) {
+		if _, err := os.Stat(d); err == nil {
+			t.Fatalf("%s left behind", d)
+		}
 	}
 }
