@@ -126,3 +126,23 @@ func TestDeleteStoppedKillsLeftovers(t *testing.T) {
 		}
 	}
 }
+
+// delete --force always works, even on an unreadable state record.
+func TestDeleteForceCorruptState(t *testing.T) {
+	e := newEnv(t)
+	dir := filepath.Join(e.root, "broken")
+	must(t, os.MkdirAll(dir, 0o700))
+	must(t, os.WriteFile(filepath.Join(dir, "state.json"), []byte("{not json"), 0o600))
+	if r := e.run("delete", "broken"); r.code != 1 || !strings.Contains(r.stderr, "decode state") {
+		t.Fatalf("delete without --force: %d %q", r.code, r.stderr)
+	}
+	e.ok("delete", "--force", "broken")
+	if _, err := os.Stat(dir); err == nil {
+		t.Fatal("state dir survived delete --force")
+	}
+	// As runc: --force of an unknown id succeeds; without it, "does not exist".
+	e.ok("delete", "--force", "never-existed")
+	if r := e.run("delete", "never-existed"); r.code != 1 || !strings.Contains(r.stderr, "does not exist") {
+		t.Fatalf("delete of an unknown id: %d %q", r.code, r.stderr)
+	}
+}

@@ -17,11 +17,22 @@ import (
 func Delete(g Global, id string, force bool) error {
 	l, err := load(g.Root, id)
 	if err != nil {
-		if force && errors.Is(err, state.ErrNotExist) {
-			// A half-made state dir (no record yet) is removed too.
-			os.RemoveAll(state.Dir(g.Root, id))
+		if !force || state.ValidateID(id) != nil {
+			return err
 		}
-		return err
+		dir := state.Dir(g.Root, id)
+		if _, serr := os.Stat(dir); serr != nil {
+			return nil // nothing to delete: --force succeeds, as runc's does
+		}
+		// --force always deletes: a half-made or unreadable record goes
+		// too, though what it would have named (pid, cgroup) is unknown.
+		if !errors.Is(err, state.ErrNotExist) {
+			logs.Warnf("delete --force %s: %v; removing the state directory only", id, err)
+		}
+		if rerr := os.RemoveAll(dir); rerr != nil {
+			return fmt.Errorf("remove state dir: %w", rerr)
+		}
+		return nil
 	}
 	switch st := l.status(); st {
 	case "stopped", "creating":
