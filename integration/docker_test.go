@@ -58,6 +58,8 @@ func (d *dockerd) stop() {
 		syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
 		<-done
 	}
+	// Shims whose containerd is gone do not exit by themselves.
+	killProcessesMentioning(d.dir)
 	mi, _ := os.ReadFile("/proc/self/mountinfo")
 	for _, line := range strings.Split(string(mi), "\n") {
 		if f := strings.Fields(line); len(f) > 4 && strings.HasPrefix(f[4], d.dir) {

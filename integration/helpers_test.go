@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -314,6 +316,22 @@ func removeCgroupTree(path string) {
 		})
 		for i := len(dirs) - 1; i >= 0; i-- {
 			os.Remove(dirs[i])
+		}
+	}
+}
+
+// killProcessesMentioning kills what a test's daemons left running (a
+// containerd shim, conmon): every process whose command line names dir.
+func killProcessesMentioning(dir string) {
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		cmdline, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if strings.Contains(string(cmdline), dir) {
+			syscall.Kill(pid, syscall.SIGKILL)
 		}
 	}
 }

@@ -51,6 +51,7 @@ func TestPodmanRunsWithMinirun(t *testing.T) {
 		cmd := exec.Command("podman", "system", "reset", "-f")
 		cmd.Env = env
 		cmd.Run()
+		killProcessesMentioning(dir)
 		os.RemoveAll(dir)
 		removeCgroupTree("/minirun-it-podman")
 	})
@@ -119,6 +120,7 @@ func TestContainerdCtrRunsWithMinirun(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			syscall.Kill(-daemon.Process.Pid, syscall.SIGKILL)
 		}
+		killProcessesMentioning(dir)
 		os.RemoveAll(dir)
 		removeEmptyParents("/minirun-it-ctr")
 	})
