@@ -1,13 +1,11 @@
 package integration
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -24,48 +22,6 @@ func v2File(e *env, id, file string) string {
 	b, err := os.ReadFile(filepath.Join("/sys/fs/cgroup", e.cgroup, id, file))
 	must(e.t, err)
 	return strings.TrimSpace(string(b))
-}
-
-func TestV2PidsForkBomb(t *testing.T) {
-	requireV2(t)
-	e := newEnv(t)
-	limit := int64(64)
-	runningSleep(e, "bomb", func(s *specs.Spec) {
-		s.Linux.Resources.Pids = &specs.LinuxPids{Limit: &limit}
-		s.Process.Args = []string{"sh", "-c", "f() { f | f & }; f; sleep 1000"}
-	})
-	waitFor(t, "the pid limit to be hit", func() bool { return !strings.HasSuffix(v2File(e, "bomb", "pids.events"), "max 0") })
-	if n, _ := strconv.Atoi(v2File(e, "bomb", "pids.current")); n > 64 || v2File(e, "bomb", "pids.max") != "64" {
-		t.Fatalf("pids.current %d, pids.max %s", n, v2File(e, "bomb", "pids.max"))
-	}
-	start := time.Now()
-	e.ok("delete", "--force", "bomb")
-	if _, err := os.Stat(filepath.Join("/sys/fs/cgroup", e.cgroup, "bomb")); err == nil {
-		t.Fatal("cgroup left after delete --force")
-	}
-	t.Logf("delete --force of a fork bomb: %v", time.Since(start))
-}
-
-func TestV2MemoryOOMInEvents(t *testing.T) {
-	requireV2(t)
-	e := newEnv(t)
-	limit := int64(16 << 20)
-	runningSleep(e, "oom", func(s *specs.Spec) {
-		s.Linux.Resources.Memory = &specs.LinuxMemory{Limit: &limit, Swap: &limit}
-	})
-	if v2File(e, "oom", "memory.max") != strconv.Itoa(16<<20) {
-		t.Fatal("memory.max not written")
-	}
-	if r := e.run("exec", "oom", "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1"); r.code == 0 {
-		t.Fatal("allocation beyond memory.max succeeded")
-	}
-	var ev struct {
-		Data struct{ Memory struct{ OOMKills uint64 } }
-	}
-	must(t, json.Unmarshal([]byte(e.ok("events", "--stats", "oom")), &ev))
-	if ev.Data.Memory.OOMKills == 0 {
-		t.Fatal("events --stats reports no OOM kill")
-	}
 }
 
 func TestV2CPUAndFreezeAndUpdate(t *testing.T) {
