@@ -239,10 +239,8 @@ func (b *builder) handOver(bpf []byte) error {
 		return fmt.Errorf("container init: %w", err)
 	}
 	c.sock.Close()
+	// The record was saved with the pid above and has not changed since.
 	if err := b.st.SaveConfig(b.spec); err != nil {
-		return err
-	}
-	if err := b.st.Save(); err != nil {
 		return err
 	}
 	return writePidFile(b.o.PidFile, c.pid)
