@@ -7,67 +7,38 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
 
 // dockerd is a private Docker daemon with minirun registered as a runtime.
 type dockerd struct {
+	*daemon
 	t    *testing.T
-	dir  string
 	sock string
-	cmd  *exec.Cmd
 }
 
 func startDockerd(t *testing.T) *dockerd {
 	t.Helper()
-	if skipWhy != "" {
-		t.Skip(skipWhy)
-	}
-	if _, err := exec.LookPath("dockerd"); err != nil {
-		t.Skip("dockerd is not installed (apt-get install docker.io)")
-	}
+	requireTool(t, "dockerd", "docker.io")
 	dir, err := os.MkdirTemp("", "minirun-dockerd-")
 	must(t, err)
-	d := &dockerd{t: t, dir: dir, sock: filepath.Join(dir, "docker.sock")}
-	log, _ := os.Create(filepath.Join(dir, "dockerd.log"))
-	d.cmd = exec.Command("dockerd", "--data-root", filepath.Join(dir, "data"), "--exec-root", filepath.Join(dir, "exec"),
-		"--pidfile", filepath.Join(dir, "pid"), "-H", "unix://"+d.sock, "--storage-driver", "overlay2",
-		"--bridge=none", "--iptables=false", "--ip6tables=false", "--ip-forward=false", "--ip-masq=false",
-		"--cgroup-parent", "/minirun-it-docker", "--add-runtime", "minirun="+minirun)
-	d.cmd.Stdout, d.cmd.Stderr = log, log
-	d.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	must(t, d.cmd.Start())
-	t.Cleanup(d.stop)
+	sock := filepath.Join(dir, "docker.sock")
+	d := &dockerd{t: t, sock: sock, daemon: startDaemon(t, dir, "dockerd", "--data-root", filepath.Join(dir, "data"),
+		"--exec-root", filepath.Join(dir, "exec"), "--pidfile", filepath.Join(dir, "pid"), "-H", "unix://"+sock,
+		"--storage-driver", "overlay2", "--bridge=none", "--iptables=false", "--ip6tables=false", "--ip-forward=false",
+		"--ip-masq=false", "--cgroup-parent", "/minirun-it-docker", "--add-runtime", "minirun="+minirun)}
+	t.Cleanup(func() {
+		// Remove the containers a failed test left, before the daemon goes.
+		if ids, _ := exec.Command("docker", "-H", "unix://"+sock, "ps", "-aq").Output(); len(ids) > 0 {
+			exec.Command("docker", append([]string{"-H", "unix://" + sock, "rm", "-f"}, strings.Fields(string(ids))...)...).Run()
+		}
+		d.stop()
+		removeEmptyParents("/minirun-it-docker")
+	})
 	waitFor(t, "dockerd to answer", func() bool { return exec.Command("docker", "-H", "unix://"+d.sock, "info").Run() == nil })
 	d.importBusybox()
 	return d
-}
-
-// stop ends the daemon (and the containerd it started), then removes its
-// mounts and data, also when the test failed.
-func (d *dockerd) stop() {
-	exec.Command("docker", "-H", "unix://"+d.sock, "rm", "-f", "c1").Run()
-	d.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { d.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
-		<-done
-	}
-	// Shims whose containerd is gone do not exit by themselves.
-	killProcessesMentioning(d.dir)
-	mi, _ := os.ReadFile("/proc/self/mountinfo")
-	for _, line := range strings.Split(string(mi), "\n") {
-		if f := strings.Fields(line); len(f) > 4 && strings.HasPrefix(f[4], d.dir) {
-			syscall.Unmount(f[4], syscall.MNT_DETACH)
-		}
-	}
-	os.RemoveAll(d.dir)
-	removeEmptyParents("/minirun-it-docker")
 }
 
 func (d *dockerd) docker(args ...string) (string, int) {

@@ -35,11 +35,7 @@ func nsOf(t *testing.T, pid int, name string) string {
 
 func TestExecJoinsEveryNamespace(t *testing.T) {
 	e := newEnv(t)
-	b := e.bundle("c", func(s *specs.Spec) {
-		withUserNS(s)
-		s.Process.Args = []string{"sleep", "100"}
-	})
-	e.ok("run", "-d", "--bundle", b, "c")
+	runningSleep(e, "c", withUserNS)
 	pid := e.pid("c")
 	for _, n := range procName {
 		if n != "time" && nsOf(t, pid, n) == nsOf(t, os.Getpid(), n) {
@@ -99,11 +95,7 @@ func holder(t *testing.T, args ...string) int {
 
 func TestJoinNamespacesByPath(t *testing.T) {
 	e := newEnv(t)
-	a := e.bundle("a", func(s *specs.Spec) {
-		withUserNS(s)
-		s.Process.Args = []string{"sleep", "100"}
-	})
-	e.ok("run", "-d", "--bundle", a, "a")
+	runningSleep(e, "a", withUserNS)
 	apid := e.pid("a")
 	mntHolder := holder(t, "-m", "--propagation", "private")
 	for _, typ := range append(allTypes, "all-but-mount") {

@@ -6,9 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 )
 
 // miniRootfs writes a busybox root filesystem for clients that take one.
@@ -27,12 +25,7 @@ func miniRootfs(t *testing.T, dir string) string {
 }
 
 func TestPodmanRunsWithMinirun(t *testing.T) {
-	if skipWhy != "" {
-		t.Skip(skipWhy)
-	}
-	if _, err := exec.LookPath("podman"); err != nil {
-		t.Skip("podman is not installed (apt-get install podman)")
-	}
+	requireTool(t, "podman", "podman")
 	dir, err := os.MkdirTemp("", "minirun-podman-")
 	must(t, err)
 	conf := filepath.Join(dir, "containers.conf")
@@ -51,8 +44,7 @@ func TestPodmanRunsWithMinirun(t *testing.T) {
 		cmd := exec.Command("podman", "system", "reset", "-f")
 		cmd.Env = env
 		cmd.Run()
-		killProcessesMentioning(dir)
-		os.RemoveAll(dir)
+		cleanDir(dir)
 		removeCgroupTree("/minirun-it-podman")
 	})
 	root := miniRootfs(t, dir)
@@ -94,34 +86,16 @@ func TestPodmanRunsWithMinirun(t *testing.T) {
 }
 
 func TestContainerdCtrRunsWithMinirun(t *testing.T) {
-	if skipWhy != "" {
-		t.Skip(skipWhy)
-	}
-	if _, err := exec.LookPath("containerd"); err != nil {
-		t.Skip("containerd is not installed (apt-get install containerd)")
-	}
+	requireTool(t, "containerd", "containerd")
 	dir, err := os.MkdirTemp("", "minirun-containerd-")
 	must(t, err)
 	sock := filepath.Join(dir, "containerd.sock")
 	conf := filepath.Join(dir, "config.toml")
 	os.WriteFile(conf, []byte(fmt.Sprintf("version = 2\nroot = %q\nstate = %q\n[grpc]\n  address = %q\n[ttrpc]\n  address = %q\n[debug]\n  address = %q\n[metrics]\n  address = \"\"\n",
 		dir+"/root", dir+"/state", sock, sock+".ttrpc", dir+"/debug.sock")), 0o644)
-	daemon := exec.Command("containerd", "--config", conf)
-	log, _ := os.Create(filepath.Join(dir, "log"))
-	daemon.Stdout, daemon.Stderr = log, log
-	daemon.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	must(t, daemon.Start())
+	d := startDaemon(t, dir, "containerd", "--config", conf)
 	t.Cleanup(func() {
-		daemon.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { daemon.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			syscall.Kill(-daemon.Process.Pid, syscall.SIGKILL)
-		}
-		killProcessesMentioning(dir)
-		os.RemoveAll(dir)
+		d.stop()
 		removeEmptyParents("/minirun-it-ctr")
 	})
 	ctr := func(args ...string) (string, int) {
