@@ -270,26 +270,6 @@ func bootstrapFor(s *specs.Spec) namespaces.Bootstrap {
 	return b
 }
 
-// Version is the runtime's build version, part of the seccomp cache key.
-var Version = "dev"
-
-func compileSeccomp(g Global, s *specs.Spec) ([]byte, error) {
-	if s.Linux.Seccomp == nil {
-		return nil, nil
-	}
-	// Beside the state root, not in it: tools that list the root's
-	// directories as containers must not find it.
-	cache := seccomp.Cache{Dir: filepath.Clean(g.Root) + seccomp.CacheDirSuffix, Version: Version + " " + seccomp.LibraryVersion()}
-	if os.Getenv("MINIRUN_SECCOMP_CACHE") == "off" {
-		cache.Dir = ""
-	}
-	bpf, warnings, err := cache.Get(s.Linux.Seccomp, seccomp.Compile)
-	for _, w := range warnings {
-		logs.Warnf("%s", w)
-	}
-	return bpf, err
-}
-
 func warnCaps(p *specs.Process) {
 	_, warnings := caps.Resolve(p.Capabilities)
 	for _, w := range warnings {
@@ -380,20 +360,6 @@ func setOOMScoreAdj(pid int, adj *int) error {
 	path := fmt.Sprintf("/proc/%d/oom_score_adj", pid)
 	if err := os.WriteFile(path, []byte(fmt.Sprint(*adj)), 0); err != nil {
 		return fmt.Errorf("process.oomScoreAdj: %w", err)
-	}
-	return nil
-}
-
-func writePidFile(path string, pid int) error {
-	if path == "" {
-		return nil
-	}
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
-	if err := os.WriteFile(tmp, []byte(fmt.Sprint(pid)), 0o644); err != nil {
-		return fmt.Errorf("write pid file: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write pid file: %w", err)
 	}
 	return nil
 }
