@@ -69,6 +69,7 @@ func spawn(s spawnSpec) (*child, error) {
 	for _, j := range s.joins {
 		boot.JoinFds = append(boot.JoinFds, namespaces.JoinFd{Flag: j.Kind.Flag, Fd: add(j.File)})
 	}
+	boot.LastFd = 2 + len(extra)
 	cmd := &exec.Cmd{
 		Args:       []string{"minirun", "init"},
 		Env:        []string{protocol.BootstrapEnv + "=" + strconv.Itoa(sockFd)},
@@ -112,7 +113,11 @@ func bootstrap(cmd *exec.Cmd, sock *os.File, boot namespaces.Bootstrap, cg *cgro
 		return 0, err
 	}
 	logs.Debugf("spawn: bootstrap process in its cgroup")
-	if err := protocol.WriteFrame(sock, boot.Encode()); err != nil {
+	frame, err := boot.Encode()
+	if err != nil {
+		return 0, err
+	}
+	if err := protocol.WriteFrame(sock, frame); err != nil {
 		return 0, fmt.Errorf("send bootstrap: %w", err)
 	}
 	reply, err := protocol.ReadFrame(sock)

@@ -1,7 +1,11 @@
 package namespaces
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"path/filepath"
+	"sort"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -17,6 +21,10 @@ type Bootstrap struct {
 	SetgroupsDeny bool
 	TimeOffsets   map[string]specs.LinuxTimeOffset
 	CgroupTasks   []string // v1 tasks files the bootstrap moves itself into
+	// LastFd is the highest fd the parent passes; the bootstrap closes
+	// every fd above it before anything else, so nothing the caller leaked
+	// can reach the container.
+	LastFd int
 }
 
 // JoinFd is a namespace fd as numbered in the child.
@@ -25,27 +33,157 @@ type JoinFd struct {
 	Fd   int
 }
 
-// Encode renders the text form that nsenter.c parses.
-func (b Bootstrap) Encode() []byte {
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "clone %x\n", b.CloneFlags)
+// The bootstrap frame is a sequence of records, each a 2-byte type, a
+// 4-byte length and that many bytes of payload, all big-endian; numbers
+// have fixed sizes and strings carry their length. No value can spill into
+// another record, whatever bytes a config string holds (the line-based
+// form this replaces let a newline in a linux.timeOffsets key inject
+// instructions). nsenter.c mirrors these numbers and sizes.
+const (
+	recClone     = 1 // u64 clone flags
+	recJoin      = 2 // u32 CLONE_NEW* flag, u32 fd
+	recUIDMap    = 3 // u32 container id, u32 host id, u32 size
+	recGIDMap    = 4 // same
+	recSetgroups = 5 // empty: write "deny" to setgroups before gid_map
+	recTimeNS    = 6 // u32 clock id, i64 seconds, u32 nanoseconds
+	recCgroup    = 7 // bytes: absolute path of a v1 tasks file
+	recLastFd    = 8 // u32 highest fd to keep
+
+	recHeader = 6
+	// MaxCgroupPath bounds a tasks-file path (PATH_MAX).
+	MaxCgroupPath = 4096
+)
+
+// timeClocks are the clocks a time namespace offsets (time_namespaces(7)),
+// with their clock ids.
+var timeClocks = map[string]uint32{"monotonic": 1, "boottime": 7}
+
+// Encode renders the frame nsenter.c parses. It refuses values the
+// constructor could not take as they are, rather than altering them.
+func (b Bootstrap) Encode() ([]byte, error) {
+	var out []byte
+	rec := func(typ uint16, payload []byte) {
+		out = binary.BigEndian.AppendUint16(out, typ)
+		out = binary.BigEndian.AppendUint32(out, uint32(len(payload)))
+		out = append(out, payload...)
+	}
+	u32 := func(vs ...uint32) []byte {
+		var p []byte
+		for _, v := range vs {
+			p = binary.BigEndian.AppendUint32(p, v)
+		}
+		return p
+	}
+	rec(recClone, binary.BigEndian.AppendUint64(nil, uint64(b.CloneFlags)))
+	rec(recLastFd, u32(uint32(b.LastFd)))
 	for _, j := range b.JoinFds {
-		fmt.Fprintf(&sb, "join %x %d\n", j.Flag, j.Fd)
+		if j.Fd < 3 || j.Fd > b.LastFd {
+			return nil, fmt.Errorf("bootstrap: namespace fd %d outside the passed fds", j.Fd)
+		}
+		rec(recJoin, u32(uint32(j.Flag), uint32(j.Fd)))
 	}
 	for _, m := range b.UIDMappings {
-		fmt.Fprintf(&sb, "uidmap %d %d %d\n", m.ContainerID, m.HostID, m.Size)
+		rec(recUIDMap, u32(m.ContainerID, m.HostID, m.Size))
 	}
 	for _, m := range b.GIDMappings {
-		fmt.Fprintf(&sb, "gidmap %d %d %d\n", m.ContainerID, m.HostID, m.Size)
+		rec(recGIDMap, u32(m.ContainerID, m.HostID, m.Size))
 	}
 	if b.SetgroupsDeny {
-		sb.WriteString("setgroups deny\n")
+		rec(recSetgroups, nil)
 	}
 	for _, t := range b.CgroupTasks {
-		fmt.Fprintf(&sb, "cgroup %s\n", t)
+		if err := checkTasksPath(t); err != nil {
+			return nil, err
+		}
+		rec(recCgroup, []byte(t))
 	}
-	for clock, off := range b.TimeOffsets {
-		fmt.Fprintf(&sb, "timens %s %d %d\n", clock, off.Secs, off.Nanosecs)
+	clocks := make([]string, 0, len(b.TimeOffsets))
+	for c := range b.TimeOffsets {
+		clocks = append(clocks, c)
 	}
-	return []byte(sb.String())
+	sort.Strings(clocks)
+	for _, c := range clocks {
+		id, ok := timeClocks[c]
+		if !ok {
+			return nil, fmt.Errorf("linux.timeOffsets: unknown clock %q (monotonic or boottime)", c)
+		}
+		off := b.TimeOffsets[c]
+		p := u32(id)
+		p = binary.BigEndian.AppendUint64(p, uint64(off.Secs))
+		rec(recTimeNS, append(p, u32(off.Nanosecs)...))
+	}
+	return out, nil
+}
+
+func checkTasksPath(p string) error {
+	if !filepath.IsAbs(p) || filepath.Clean(p) != p || len(p) >= MaxCgroupPath || strings.ContainsRune(p, 0) {
+		return fmt.Errorf("bootstrap: cgroup tasks file %q is not a clean absolute path", p)
+	}
+	return nil
+}
+
+// DecodeBootstrap parses a frame as nsenter.c does, record by record with
+// the same checks; the tests hold the two sides to one format with it.
+func DecodeBootstrap(frame []byte) (Bootstrap, error) {
+	var b Bootstrap
+	for len(frame) > 0 {
+		if len(frame) < recHeader {
+			return b, errors.New("bootstrap: truncated record header")
+		}
+		typ := binary.BigEndian.Uint16(frame)
+		n := binary.BigEndian.Uint32(frame[2:])
+		if uint64(n) > uint64(len(frame)-recHeader) {
+			return b, fmt.Errorf("bootstrap: record of %d bytes overruns the frame", n)
+		}
+		p := frame[recHeader : recHeader+int(n)]
+		frame = frame[recHeader+int(n):]
+		if err := b.decodeRecord(typ, p); err != nil {
+			return b, err
+		}
+	}
+	return b, nil
+}
+
+func (b *Bootstrap) decodeRecord(typ uint16, p []byte) error {
+	want := map[uint16]int{recClone: 8, recJoin: 8, recUIDMap: 12, recGIDMap: 12, recSetgroups: 0, recTimeNS: 16, recLastFd: 4}
+	if w, fixed := want[typ]; fixed && len(p) != w {
+		return fmt.Errorf("bootstrap: record %d has %d bytes, want %d", typ, len(p), w)
+	}
+	u := func(i int) uint32 { return binary.BigEndian.Uint32(p[4*i:]) }
+	switch typ {
+	case recClone:
+		b.CloneFlags = uintptr(binary.BigEndian.Uint64(p))
+	case recJoin:
+		b.JoinFds = append(b.JoinFds, JoinFd{Flag: uintptr(u(0)), Fd: int(u(1))})
+	case recUIDMap:
+		b.UIDMappings = append(b.UIDMappings, specs.LinuxIDMapping{ContainerID: u(0), HostID: u(1), Size: u(2)})
+	case recGIDMap:
+		b.GIDMappings = append(b.GIDMappings, specs.LinuxIDMapping{ContainerID: u(0), HostID: u(1), Size: u(2)})
+	case recSetgroups:
+		b.SetgroupsDeny = true
+	case recLastFd:
+		b.LastFd = int(u(0))
+	case recTimeNS:
+		name := ""
+		for c, id := range timeClocks {
+			if id == u(0) {
+				name = c
+			}
+		}
+		if name == "" {
+			return fmt.Errorf("bootstrap: unknown clock id %d", u(0))
+		}
+		if b.TimeOffsets == nil {
+			b.TimeOffsets = map[string]specs.LinuxTimeOffset{}
+		}
+		b.TimeOffsets[name] = specs.LinuxTimeOffset{Secs: int64(binary.BigEndian.Uint64(p[4:])), Nanosecs: u(3)}
+	case recCgroup:
+		if err := checkTasksPath(string(p)); err != nil {
+			return err
+		}
+		b.CgroupTasks = append(b.CgroupTasks, string(p))
+	default:
+		return fmt.Errorf("bootstrap: unknown record type %d", typ)
+	}
+	return nil
 }

@@ -58,6 +58,20 @@ func Validate(s *specs.Spec) error {
 	if len(s.Linux.TimeOffsets) > 0 && !New(s, specs.TimeNamespace) {
 		return fmt.Errorf("linux.timeOffsets: needs a new time namespace")
 	}
+	return validateTimeOffsets(s.Linux.TimeOffsets)
+}
+
+// validateTimeOffsets accepts only the clocks a time namespace has
+// (time_namespaces(7)) and nanoseconds below one second.
+func validateTimeOffsets(offsets map[string]specs.LinuxTimeOffset) error {
+	for clock, off := range offsets {
+		if _, ok := timeClocks[clock]; !ok {
+			return fmt.Errorf("linux.timeOffsets: unknown clock %q (monotonic or boottime)", clock)
+		}
+		if off.Nanosecs >= 1e9 {
+			return fmt.Errorf("linux.timeOffsets.%s.nanosecs: %d is not below one second", clock, off.Nanosecs)
+		}
+	}
 	return nil
 }
 

@@ -41,19 +41,6 @@ func TestCloneFlagsSkipsJoined(t *testing.T) {
 	}
 }
 
-func TestBootstrapEncode(t *testing.T) {
-	b := Bootstrap{
-		CloneFlags:  unix.CLONE_NEWNS | unix.CLONE_NEWUSER,
-		JoinFds:     []JoinFd{{unix.CLONE_NEWNET, 5}},
-		UIDMappings: []specs.LinuxIDMapping{{ContainerID: 0, HostID: 100000, Size: 65536}},
-		GIDMappings: []specs.LinuxIDMapping{{ContainerID: 0, HostID: 100000, Size: 65536}},
-	}
-	want := "clone 10020000\njoin 40000000 5\nuidmap 0 100000 65536\ngidmap 0 100000 65536\n"
-	if got := string(b.Encode()); got != want {
-		t.Fatalf("got %q want %q", got, want)
-	}
-}
-
 func TestOpenNSChecksType(t *testing.T) {
 	if _, err := OpenNS("/proc/self/ns/net", Kinds[specs.UTSNamespace]); err == nil || !strings.Contains(err.Error(), "not a uts namespace") {
 		t.Fatalf("type mismatch not caught: %v", err)

@@ -5,13 +5,15 @@
 // inherited socket, so every other minirun command starts as usual.
 //
 // Protocol (one frame each way; a frame is a 4-byte big-endian length and a
-// body): the parent sends lines of
-//   join <CLONE_NEW* hex> <fd>       setns into an already opened namespace
-//   clone <hex flags>                namespaces to create with the child
-//   uidmap <line> / gidmap <line>    one id mapping line for a new user ns
-//   setgroups deny                   write "deny" before the gid map
-//   timens <clock> <sec> <nsec>      offset for a new time namespace
+// body): the parent sends typed records (type, length, payload; see REC_*
+// below and pkg/namespaces/bootstrap.go):
+//   join <CLONE_NEW* flag> <fd>      setns into an already opened namespace
+//   clone <flags>                    namespaces to create with the child
+//   uidmap / gidmap <c> <h> <size>   one id mapping for a new user ns
+//   setgroups                        write "deny" before the gid map
+//   timens <clock id> <sec> <nsec>   offset for a new time namespace
 //   cgroup <path of a v1 tasks file> move this (single-threaded) process there
+//   lastfd <n>                       close every fd above n first
 // and this process answers "pid <N>" or "error <text>", then exits. The
 // child it clones (CLONE_PARENT, so the runtime's parent can wait4 it)
 // returns from here into the Go runtime, inside every namespace.
@@ -43,6 +45,19 @@
 #define MAX_JOINS 16
 #define MAX_MAP_LINES 340
 #define MAX_CGROUPS 16
+#define MAX_PATH 4096
+
+// Record types of the bootstrap frame, as in pkg/namespaces/bootstrap.go.
+enum {
+	REC_CLONE = 1,
+	REC_JOIN = 2,
+	REC_UIDMAP = 3,
+	REC_GIDMAP = 4,
+	REC_SETGROUPS = 5,
+	REC_TIMENS = 6,
+	REC_CGROUP = 7,
+	REC_LASTFD = 8,
+};
 
 struct join {
 	unsigned long type;
@@ -59,6 +74,7 @@ struct bootstrap {
 	int setgroups_deny;
 	char *cgroups[MAX_CGROUPS];
 	int ncgroups;
+	int last_fd;
 };
 
 static int sock = -1;
@@ -107,7 +123,7 @@ static void send_frame(const char *body)
 	write_all(sock, buf, len + 4);
 }
 
-static void bail(const char *fmt, ...)
+__attribute__((noreturn, format(printf, 1, 2))) static void bail(const char *fmt, ...)
 {
 	char msg[1024] = "error ";
 	va_list ap;
@@ -126,41 +142,127 @@ static void bail(const char *fmt, ...)
 static void append_line(char *dst, size_t cap, const char *line)
 {
 	size_t l = strlen(dst);
-	if (l + strlen(line) + 2 > cap) {
+	if (l + strlen(line) + 1 > cap) {
 		errno = 0;
 		bail("bootstrap: id map too long");
 	}
 	strcat(dst, line);
-	strcat(dst, "\n");
 }
 
-static void parse(char *body, struct bootstrap *b)
+static uint32_t get_u32(const unsigned char *p)
 {
-	char *save = NULL;
-	for (char *line = strtok_r(body, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+	return (uint64_t)get_u32(p) << 32 | get_u32(p + 4);
+}
+
+static void need_len(uint16_t type, uint32_t len, uint32_t want)
+{
+	if (len != want) {
 		errno = 0;
-		if (!strncmp(line, "join ", 5)) {
+		bail("bootstrap: record %u has %u bytes, want %u", type, len, want);
+	}
+}
+
+static void add_map(char *dst, size_t cap, const unsigned char *p)
+{
+	char line[48];
+	snprintf(line, sizeof(line), "%u %u %u\n", get_u32(p), get_u32(p + 4), get_u32(p + 8));
+	append_line(dst, cap, line);
+}
+
+static void add_timens(struct bootstrap *b, const unsigned char *p)
+{
+	const char *clock;
+	switch (get_u32(p)) {
+	case 1: clock = "monotonic"; break;
+	case 7: clock = "boottime"; break;
+	default:
+		errno = 0;
+		bail("bootstrap: unknown clock id %u", get_u32(p));
+	}
+	char line[80];
+	snprintf(line, sizeof(line), "%s %lld %u\n", clock, (long long)(int64_t)get_u64(p + 4), get_u32(p + 12));
+	append_line(b->timens, sizeof(b->timens), line);
+}
+
+static void add_cgroup(struct bootstrap *b, const unsigned char *p, uint32_t len)
+{
+	errno = 0;
+	if (b->ncgroups == MAX_CGROUPS)
+		bail("bootstrap: too many cgroups");
+	if (len == 0 || len >= MAX_PATH || p[0] != '/' || memchr(p, 0, len))
+		bail("bootstrap: cgroup tasks path is not absolute or holds a NUL");
+	char *path = calloc(1, len + 1);
+	if (!path)
+		bail("bootstrap: out of memory");
+	memcpy(path, p, len);
+	b->cgroups[b->ncgroups++] = path;
+}
+
+// parse reads the records pkg/namespaces/bootstrap.go writes: a 2-byte
+// type, a 4-byte length, the payload. Fixed-size records are checked for
+// their exact size, so no value can be read as another.
+static void parse(const unsigned char *body, uint32_t len, struct bootstrap *b)
+{
+	while (len > 0) {
+		errno = 0;
+		if (len < 6)
+			bail("bootstrap: truncated record header");
+		uint16_t type = (uint16_t)(body[0] << 8 | body[1]);
+		uint32_t n = get_u32(body + 2);
+		if (n > len - 6)
+			bail("bootstrap: record of %u bytes overruns the frame", n);
+		const unsigned char *p = body + 6;
+		switch (type) {
+		case REC_CLONE:
+			need_len(type, n, 8);
+			b->clone_flags = get_u64(p);
+			break;
+		case REC_JOIN:
+			need_len(type, n, 8);
 			if (b->njoins == MAX_JOINS)
 				bail("bootstrap: too many namespaces to join");
-			struct join *j = &b->joins[b->njoins++];
-			if (sscanf(line + 5, "%lx %d", &j->type, &j->fd) != 2)
-				bail("bootstrap: bad line %s", line);
-		} else if (!strncmp(line, "clone ", 6)) {
-			b->clone_flags = strtoul(line + 6, NULL, 16);
-		} else if (!strncmp(line, "uidmap ", 7)) {
-			append_line(b->uidmap, sizeof(b->uidmap), line + 7);
-		} else if (!strncmp(line, "gidmap ", 7)) {
-			append_line(b->gidmap, sizeof(b->gidmap), line + 7);
-		} else if (!strncmp(line, "timens ", 7)) {
-			append_line(b->timens, sizeof(b->timens), line + 7);
-		} else if (!strncmp(line, "cgroup ", 7)) {
-			if (b->ncgroups == MAX_CGROUPS)
-				bail("bootstrap: too many cgroups");
-			b->cgroups[b->ncgroups++] = strdup(line + 7);
-		} else if (!strcmp(line, "setgroups deny")) {
+			b->joins[b->njoins].type = get_u32(p);
+			b->joins[b->njoins].fd = (int)get_u32(p + 4);
+			b->njoins++;
+			break;
+		case REC_UIDMAP:
+			need_len(type, n, 12);
+			add_map(b->uidmap, sizeof(b->uidmap), p);
+			break;
+		case REC_GIDMAP:
+			need_len(type, n, 12);
+			add_map(b->gidmap, sizeof(b->gidmap), p);
+			break;
+		case REC_SETGROUPS:
+			need_len(type, n, 0);
 			b->setgroups_deny = 1;
-		} else {
-			bail("bootstrap: unknown line %s", line);
+			break;
+		case REC_TIMENS:
+			need_len(type, n, 16);
+			add_timens(b, p);
+			break;
+		case REC_CGROUP:
+			add_cgroup(b, p, n);
+			break;
+		case REC_LASTFD:
+			need_len(type, n, 4);
+			b->last_fd = (int)get_u32(p);
+			break;
+		default:
+			bail("bootstrap: unknown record type %u", type);
+		}
+		body += 6 + n;
+		len -= 6 + n;
+	}
+	for (int i = 0; i < b->njoins; i++) {
+		if (b->joins[i].fd < 3 || b->joins[i].fd > b->last_fd) {
+			errno = 0;
+			bail("bootstrap: namespace fd %d was not passed", b->joins[i].fd);
 		}
 	}
 }
@@ -170,16 +272,33 @@ static void read_bootstrap(struct bootstrap *b)
 	unsigned char hdr[4];
 	if (read_all(sock, hdr, 4) < 0)
 		bail("bootstrap: read header");
-	uint32_t len = (uint32_t)hdr[0] << 24 | hdr[1] << 16 | hdr[2] << 8 | hdr[3];
+	uint32_t len = get_u32(hdr);
 	if (len > MAX_FRAME) {
 		errno = 0;
 		bail("bootstrap: frame of %u bytes is too large", len);
 	}
-	char *body = calloc(1, len + 1);
+	unsigned char *body = malloc(len ? len : 1);
 	if (!body || read_all(sock, body, len) < 0)
 		bail("bootstrap: read body");
-	parse(body, b);
+	parse(body, len, b);
 	free(body);
+}
+
+// close_unpassed closes every fd above the last one the parent passed, so
+// no descriptor a careless caller leaked can reach the container, whose
+// execve would resolve /proc/self/fd/N paths through it (CVE-2024-21626).
+static void close_unpassed(struct bootstrap *b)
+{
+	if (b->last_fd < sock) {
+		errno = 0;
+		bail("bootstrap: last passed fd %d is below the socket's", b->last_fd);
+	}
+	if (syscall(SYS_close_range, b->last_fd + 1, ~0U, 0) == 0)
+		return;
+	// Before Linux 5.9: close what the fd table can hold.
+	long max = sysconf(_SC_OPEN_MAX);
+	for (long fd = b->last_fd + 1; fd < max; fd++)
+		close(fd);
 }
 
 // Namespaces owned by the initial user namespace must be joined while we
@@ -277,6 +396,7 @@ __attribute__((constructor)) static void minirun_nsenter(void)
 
 	static struct bootstrap b;
 	read_bootstrap(&b);
+	close_unpassed(&b);
 	// Host paths: before any setns can change this process's root.
 	join_cgroups(&b);
 	int joined_user = 0;

@@ -1,0 +1,125 @@
+//go:build linux && cgo
+
+package nsenter
+
+import (
+	"encoding/binary"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/minirun/minirun/pkg/namespaces"
+	"golang.org/x/sys/unix"
+)
+
+// The test binary links the constructor too: run with _MINIRUN_BOOTSTRAP,
+// it parses what the test sends. A child it clones returns into the Go
+// runtime here and reports the descriptors it holds.
+func TestMain(m *testing.M) {
+	if os.Getenv("_MINIRUN_BOOTSTRAP") != "" {
+		ents, _ := os.ReadDir("/proc/self/fd")
+		for _, e := range ents {
+			target, _ := os.Readlink("/proc/self/fd/" + e.Name())
+			fmt.Println(e.Name(), target)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// bootstrapOnce starts the test binary as the bootstrap with extra fds
+// (the socket is fd 3), sends frame and returns the reply and the output.
+func bootstrapOnce(t *testing.T, frame []byte, extra ...*os.File) (string, string) {
+	t.Helper()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent, child := os.NewFile(uintptr(fds[0]), "parent"), os.NewFile(uintptr(fds[1]), "child")
+	defer parent.Close()
+	out, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = []string{"_MINIRUN_BOOTSTRAP=3"}
+	cmd.ExtraFiles = append([]*os.File{child}, extra...)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	child.Close()
+	hdr := binary.BigEndian.AppendUint32(nil, uint32(len(frame)))
+	parent.Write(append(hdr, frame...))
+	var rh [4]byte
+	reply := ""
+	if _, err := parent.Read(rh[:]); err == nil {
+		body := make([]byte, binary.BigEndian.Uint32(rh[:]))
+		n, _ := parent.Read(body)
+		reply = string(body[:n])
+	}
+	cmd.Wait()
+	if pid, ok := strings.CutPrefix(reply, "pid "); ok {
+		// CLONE_PARENT made the child ours: wait for its report.
+		var n int
+		fmt.Sscan(pid, &n)
+		var ws unix.WaitStatus
+		unix.Wait4(n, &ws, 0, nil)
+	}
+	b, _ := os.ReadFile(out.Name())
+	return reply, string(b)
+}
+
+func rec(typ uint16, payload []byte) []byte {
+	out := binary.BigEndian.AppendUint16(nil, typ)
+	out = binary.BigEndian.AppendUint32(out, uint32(len(payload)))
+	return append(out, payload...)
+}
+
+func lastFd(n uint32) []byte { return rec(8, binary.BigEndian.AppendUint32(nil, n)) }
+
+func TestConstructorRefusesHostileFrames(t *testing.T) {
+	frames := map[string][]byte{
+		"old text form":        []byte("clone 0\ncgroup /etc/passwd\n"),
+		"truncated header":     {0, 1, 0},
+		"length overruns":      rec(1, make([]byte, 8))[:10],
+		"huge length":          append([]byte{0, 7, 0xff, 0xff, 0xff, 0xff}, '/'),
+		"short clone":          rec(1, make([]byte, 4)),
+		"long join":            append(lastFd(3), rec(2, make([]byte, 12))...),
+		"unknown type":         rec(99, nil),
+		"clock id 0":           append(lastFd(3), rec(6, make([]byte, 16))...),
+		"cgroup with NUL":      append(lastFd(3), rec(7, []byte("/tmp/x\x00/etc/passwd"))...),
+		"relative cgroup":      append(lastFd(3), rec(7, []byte("tasks"))...),
+		"join fd not passed":   append(lastFd(3), rec(2, []byte{0x40, 0, 0, 0, 0, 0, 0, 9})...),
+		"last fd below socket": lastFd(2),
+	}
+	for name, frame := range frames {
+		reply, out := bootstrapOnce(t, frame)
+		if !strings.HasPrefix(reply, "error bootstrap: ") {
+			t.Errorf("%s: reply %q (output %q), want a bootstrap error", name, reply, out)
+		}
+	}
+}
+
+func TestConstructorClosesUnpassedFds(t *testing.T) {
+	leak, err := os.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer leak.Close()
+	frame, err := namespaces.Bootstrap{LastFd: 3}.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, out := bootstrapOnce(t, frame, leak)
+	if !strings.HasPrefix(reply, "pid ") {
+		t.Fatalf("reply %q, output %q", reply, out)
+	}
+	if !strings.Contains(out, "3 socket:") || strings.Contains(out, leak.Name()) {
+		t.Fatalf("the cloned child's fds %q: want its own, without the unpassed %s", out, leak.Name())
+	}
+}
