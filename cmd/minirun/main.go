@@ -1,4 +1,11 @@
 // Command minirun is an OCI container runtime with runc's command line.
+//
+// The Go runtime's cgroup-aware GOMAXPROCS is off: it keeps the process's
+// cgroup cpu files open for good, and in `minirun init` those would be host
+// files held by the container's init (and it saves reading them per start).
+//
+//go:debug containermaxprocs=0
+//go:debug updatemaxprocs=0
 package main
 
 import (
@@ -43,6 +50,10 @@ func main() {
 		if err := initproc.Main(); err != nil && os.Getenv(protocol.BootstrapEnv) == "" {
 			fmt.Fprintln(os.Stderr, "minirun init:", err)
 		}
+		os.Exit(1)
+	}
+	if err := markInheritedCloseOnExec(); err != nil {
+		fmt.Fprintln(os.Stderr, "minirun:", err)
 		os.Exit(1)
 	}
 	container.Version = version

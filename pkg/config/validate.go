@@ -14,6 +14,7 @@ import (
 	"github.com/minirun/minirun/pkg/seccomp"
 	"github.com/minirun/minirun/pkg/userns"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 // Options carry the command-line settings validation depends on.
@@ -121,8 +122,39 @@ func validateSysctls(s *specs.Spec) error {
 		case !namespaces.Has(s, ns):
 			return fmt.Errorf("linux.sysctl: %q needs a %s namespace (the host's would change)", k, ns)
 		}
+		if host, err := joinsRuntimeNamespace(s, ns); err != nil {
+			return fmt.Errorf("linux.sysctl %q: %w", k, err)
+		} else if host {
+			return fmt.Errorf("linux.sysctl: %q not allowed in host %s namespace", k, ns)
+		}
 	}
 	return nil
+}
+
+// joinsRuntimeNamespace reports whether the config joins, by path, the
+// namespace of that kind the runtime itself is in: a sysctl written there
+// changes the host as if no namespace had been asked for (runc checks
+// the network namespace the same way).
+func joinsRuntimeNamespace(s *specs.Spec, ns specs.LinuxNamespaceType) (bool, error) {
+	path := ""
+	for _, n := range s.Linux.Namespaces {
+		if n.Type == ns {
+			path = n.Path
+		}
+	}
+	kind, ok := namespaces.Kinds[ns]
+	if path == "" || !ok {
+		return false, nil
+	}
+	var joined, own unix.Stat_t
+	if err := unix.Stat(path, &joined); err != nil {
+		return false, fmt.Errorf("stat %s namespace %s: %w", ns, path, err)
+	}
+	self := "/proc/self/ns/" + kind.ProcName
+	if err := unix.Stat(self, &own); err != nil {
+		return false, fmt.Errorf("stat %s: %w", self, err)
+	}
+	return joined.Dev == own.Dev && joined.Ino == own.Ino, nil
 }
 
 func sysctlNamespace(key string) specs.LinuxNamespaceType {

@@ -128,7 +128,7 @@ func (b *builder) build() (*created, error) {
 	}
 	warnCaps(b.spec.Process)
 	if mountNSMode(b.spec) == protocol.MountNSHost {
-		logs.Warnf("no mount namespace in the config: mounts, masked and read-only paths are not applied, the rootfs is only chrooted into")
+		logs.Warnf("no mount namespace in the config: the rootfs is only chrooted into, which a process with CAP_SYS_CHROOT can leave")
 	}
 	joins, err := namespaces.OpenJoins(b.spec)
 	if err != nil {

@@ -48,6 +48,9 @@ func createSequence(c *protocol.Config, sock *os.File) error {
 	if err := b.enterRoot(); err != nil {
 		return err
 	}
+	// Because no descriptor the init opened may be open when args[0] and
+	// the cwd are resolved (CVE-2024-21626); the root is "/" from here on.
+	b.Close()
 	if err := setIdentity(s); err != nil {
 		return err
 	}
@@ -128,12 +131,14 @@ func buildRootfs(c *protocol.Config) (*containerRoot, error) {
 
 func (r *containerRoot) Root() int { return r.root }
 
+// Close releases the rootfs handles; it may be called more than once.
 func (r *containerRoot) Close() {
 	if r.b != nil {
 		r.b.Close()
-	} else {
+	} else if r.root >= 0 {
 		unix.Close(r.root)
 	}
+	r.root = -1
 }
 
 // enterRoot masks and protects paths, pivots and finalizes the root.

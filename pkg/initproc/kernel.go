@@ -30,6 +30,7 @@ type realKernel struct {
 	lsm         *lsmAttrs
 	listenerFd  int // seccomp notify listener connection, -1 without one
 	notifyState []byte
+	firstFree   int // fds below it are stdio and the ones the user passed
 }
 
 var rlimitNums = map[string]int{
@@ -110,4 +111,37 @@ func (realKernel) CloseOnExec(from int) error {
 	return nil
 }
 
-func (realKernel) Execve(path string, argv, env []string) error { return unix.Exec(path, argv, env) }
+// Execve refuses to run while the init still holds a file or directory
+// beyond the fds the user passed: execve(2) resolves path before
+// close-on-exec takes effect, so one held directory is a way to the host
+// (CVE-2024-21626). The init closes all it opened; this is the check.
+func (k realKernel) Execve(path string, argv, env []string) error {
+	if err := refuseHeldFiles(k.firstFree); err != nil {
+		return err
+	}
+	return unix.Exec(path, argv, env)
+}
+
+// heldFdScan is how far past the passed fds the check looks: the
+// bootstrap closed every fd above the passed ones before the Go runtime
+// started, so only the init's own few can be there.
+const heldFdScan = 1024
+
+func refuseHeldFiles(from int) error {
+	for fd := from; fd < from+heldFdScan; fd++ {
+		var st unix.Stat_t
+		err := unix.Fstat(fd, &st)
+		if errors.Is(err, unix.EBADF) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("check fd %d before exec: %w", fd, err)
+		}
+		switch st.Mode & unix.S_IFMT {
+		case unix.S_IFSOCK, unix.S_IFIFO, 0: // sockets, pipes, anonymous inodes
+			continue
+		}
+		return fmt.Errorf("refusing to exec: fd %d (mode %#o) is a file or directory the runtime still holds", fd, st.Mode)
+	}
+	return nil
+}

@@ -41,12 +41,14 @@ type lsmAttrs struct {
 	label    string
 }
 
+// Close releases the attr files; it may be called more than once.
 func (l *lsmAttrs) Close() {
 	for _, f := range []*os.File{l.apparmor, l.selinux} {
 		if f != nil {
 			f.Close()
 		}
 	}
+	l.apparmor, l.selinux = nil, nil
 }
 
 // openLSM opens the exec attr files on a private procfs. An SELinux label

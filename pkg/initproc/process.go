@@ -36,11 +36,14 @@ func prepareProcess(c *protocol.Config, lsm *lsmAttrs) (*prepared, error) {
 		return nil, err
 	}
 	defer unix.Close(cwd)
-	k := realKernel{lsm: lsm, listenerFd: -1}
+	k := realKernel{lsm: lsm, listenerFd: -1, firstFree: c.FirstFreeFd}
 	if seccomp.UsesNotify(c.Spec.Linux.Seccomp) {
 		k.listenerFd, k.notifyState = c.SeccompListenerFd, c.SeccompState
 	}
 	out, err := applySecurity(k, c, cwd)
+	// The exec labels are written: the attr files, on a procfs of the
+	// host's, must not be open when args[0] is resolved (CVE-2024-21626).
+	lsm.Close()
 	if err != nil {
 		return nil, err
 	}

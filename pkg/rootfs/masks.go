@@ -28,7 +28,7 @@ func (b *builder) MaskPaths() error {
 }
 
 func (b *builder) maskOne(path string, null int) error {
-	fd, err := openInRoot(b.root, path, 0)
+	fd, err := openProtected(b.root, path)
 	if errors.Is(err, unix.ENOENT) {
 		return nil
 	}
@@ -44,6 +44,17 @@ func (b *builder) maskOne(path string, null int) error {
 		return unix.Mount("tmpfs", fdPath(fd), "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=0,nr_inodes=1")
 	}
 	return unix.Mount(fdPath(null), fdPath(fd), "", unix.MS_BIND, "")
+}
+
+// openProtected opens a masked or read-only path without following any
+// symlink: through an image's link the protection would cover some other
+// file and leave the named one open.
+func openProtected(root int, path string) (int, error) {
+	fd, err := openNoSymlinks(root, path, 0)
+	if errors.Is(err, unix.ELOOP) {
+		return -1, fmt.Errorf("%s is reached through a symlink; refusing to protect another path in its place", path)
+	}
+	return fd, err
 }
 
 // hostDevNull opens the runtime's own /dev/null and checks it is the null
@@ -68,7 +79,7 @@ func (b *builder) ReadonlyPaths() error {
 		return nil
 	}
 	for i, p := range b.spec.Linux.ReadonlyPaths {
-		fd, err := openInRoot(b.root, p, 0)
+		fd, err := openProtected(b.root, p)
 		if errors.Is(err, unix.ENOENT) {
 			continue
 		}
@@ -79,7 +90,7 @@ func (b *builder) ReadonlyPaths() error {
 		if err == nil {
 			// Reopen: the fd still names the mount that was covered.
 			unix.Close(fd)
-			fd, err = openInRoot(b.root, p, 0)
+			fd, err = openProtected(b.root, p)
 			if err == nil {
 				err = remountBind(fd, unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC)
 			}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -19,10 +20,19 @@ func (b *builder) mountOne(i int, m specs.Mount) error {
 	bind := isBind(m)
 	var target int
 	var err error
-	if bind && !isDir(m.Source) {
+	switch {
+	case m.Type == "proc" || m.Type == "sysfs":
+		target, err = b.kernelFSTarget(m)
+	case bind && !isDir(m.Source):
 		target, err = createFileInRoot(b.root, m.Destination)
-	} else {
+	default:
 		target, err = mkdirAllInRoot(b.root, m.Destination, 0o755)
+	}
+	if err == nil {
+		err = refuseProcfsTarget(target, m)
+		if err != nil {
+			unix.Close(target)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("mounts[%d] %s: %w", i, m.Destination, err)
@@ -56,6 +66,48 @@ func (b *builder) mountOne(i int, m specs.Mount) error {
 	return nil
 }
 
+// kernelFSTarget resolves the directory a proc or sysfs mount goes on
+// without following any symlink: an image whose /proc is a link would
+// otherwise have the kernel's files mounted where it chose, and its masks
+// applied elsewhere (CVE-2023-27561, CVE-2023-28642).
+func (b *builder) kernelFSTarget(m specs.Mount) (int, error) {
+	fd, err := openNoSymlinks(b.root, m.Destination, 0)
+	if errors.Is(err, unix.ENOENT) {
+		var dir int
+		if dir, err = mkdirAllInRoot(b.root, m.Destination, 0o755); err == nil {
+			unix.Close(dir)
+			fd, err = openNoSymlinks(b.root, m.Destination, 0)
+		}
+	}
+	if errors.Is(err, unix.ELOOP) {
+		return -1, fmt.Errorf("filesystem %q must be mounted on ordinary directory (the image has a symlink on the way)", m.Type)
+	}
+	if err != nil {
+		return -1, err
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		unix.Close(fd)
+		return -1, fmt.Errorf("filesystem %q must be mounted on ordinary directory", m.Type)
+	}
+	return fd, nil
+}
+
+// refuseProcfsTarget refuses a mount whose target, however it was
+// reached, lies in a procfs, unless the config names one of the few files
+// lxcfs-style tools may cover: anything else would shadow what masks hide
+// or replace what the kernel reports to the container.
+func refuseProcfsTarget(target int, m specs.Mount) error {
+	var st unix.Statfs_t
+	if err := unix.Fstatfs(target, &st); err != nil {
+		return fmt.Errorf("statfs target: %w", err)
+	}
+	if st.Type != unix.PROC_SUPER_MAGIC || procMountAllowed(filepath.Clean(m.Destination)) {
+		return nil
+	}
+	return fmt.Errorf("%q cannot be mounted because it is inside /proc", m.Destination)
+}
+
 func isDir(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.IsDir()
@@ -76,7 +128,12 @@ func bindFlags(target int, o mountOpts) error {
 // refuses to clear flags it locked (nosuid, nodev, noexec, ro, atime), so
 // those already set are kept (mount_namespaces(7)).
 func remountBind(target int, flags uintptr) error {
-	path := fdPath(target)
+	return remountBindPath(fdPath(target), flags)
+}
+
+// remountBindPath is remountBind for a path the caller trusts, with the
+// locked flags read by statfs(2) of that same path.
+func remountBindPath(path string, flags uintptr) error {
 	err := unix.Mount("", path, "", unix.MS_BIND|unix.MS_REMOUNT|flags, "")
 	if errors.Is(err, unix.EPERM) {
 		var st unix.Statfs_t

@@ -2,6 +2,7 @@ package rootfs
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -95,6 +96,9 @@ func Validate(s *specs.Spec) error {
 		if isBind(m) && m.Source == "" {
 			return fmt.Errorf("mounts[%d].source: a bind mount needs a source", i)
 		}
+		if err := checkProcDestination(m); err != nil {
+			return fmt.Errorf("mounts[%d].destination: %w", i, err)
+		}
 	}
 	if s.Linux != nil {
 		if p := s.Linux.RootfsPropagation; p != "" {
@@ -113,5 +117,69 @@ func Validate(s *specs.Spec) error {
 			}
 		}
 	}
+	if err := needsMountNamespace(s); err != nil {
+		return err
+	}
 	return validateDevices(s)
+}
+
+// procMounts are the files under /proc a config may mount over (the
+// ones lxcfs emulates, as runc allows); nothing else inside /proc.
+var procMounts = map[string]bool{
+	"/proc/cpuinfo": true, "/proc/diskstats": true, "/proc/meminfo": true, "/proc/stat": true,
+	"/proc/swaps": true, "/proc/uptime": true, "/proc/loadavg": true, "/proc/slabinfo": true,
+	"/proc/sys/kernel/ns_last_pid": true, "/proc/sys/crypto/fips_enabled": true,
+}
+
+func procMountAllowed(dest string) bool { return procMounts[dest] }
+
+// checkProcDestination is the config-time half of the /proc rule: /proc
+// itself takes only a procfs (fresh, or a bind of one), and inside it only
+// procMounts. The mount-time half (refuseProcfsTarget) catches targets an
+// image's symlinks lead into a procfs.
+func checkProcDestination(m specs.Mount) error {
+	dest := filepath.Clean(m.Destination)
+	switch {
+	case dest == "/proc":
+		if m.Type == "proc" {
+			return nil
+		}
+		var st unix.Statfs_t
+		if isBind(m) && unix.Statfs(m.Source, &st) == nil && st.Type == unix.PROC_SUPER_MAGIC {
+			return nil
+		}
+		return fmt.Errorf("%q cannot be mounted because it is not of type proc", dest)
+	case strings.HasPrefix(dest, "/proc/") && !procMountAllowed(dest):
+		return fmt.Errorf("%q cannot be mounted because it is inside /proc", dest)
+	}
+	return nil
+}
+
+// needsMountNamespace refuses what only a mount namespace of the
+// container's can give: without one, masks and read-only paths would not
+// exist (the container only chroots, and with CAP_SYS_CHROOT a chroot is
+// left at will), and mounts, devices and root flags would land in the
+// host's mount table.
+func needsMountNamespace(s *specs.Spec) error {
+	if s.Linux != nil {
+		for _, ns := range s.Linux.Namespaces {
+			if ns.Type == specs.MountNamespace {
+				return nil
+			}
+		}
+	}
+	const why = "without a private MNT namespace"
+	switch {
+	case s.Linux != nil && (len(s.Linux.MaskedPaths) > 0 || len(s.Linux.ReadonlyPaths) > 0):
+		return fmt.Errorf("linux.maskedPaths/readonlyPaths: unable to restrict sys entries %s", why)
+	case len(s.Mounts) > 0:
+		return fmt.Errorf("mounts: unable to mount %s (the mounts would land on the host)", why)
+	case s.Root.Readonly:
+		return fmt.Errorf("root.readonly: unable to make the root read-only %s", why)
+	case s.Linux != nil && len(s.Linux.Devices) > 0:
+		return fmt.Errorf("linux.devices: unable to create devices %s", why)
+	case s.Linux != nil && s.Linux.RootfsPropagation != "":
+		return fmt.Errorf("linux.rootfsPropagation: unable to set propagation %s", why)
+	}
+	return nil
 }

@@ -39,8 +39,12 @@ func (b *builder) PivotRoot() error {
 }
 
 // moveRoot is --no-pivot: the rootfs is moved over "/" and chrooted into.
-// Weaker than pivot_root (the old root stays reachable to CAP_SYS_CHROOT).
+// Weaker than pivot_root (the old root stays reachable to CAP_SYS_CHROOT),
+// so the host's kernel filesystems are hidden first.
 func (b *builder) moveRoot() error {
+	if err := b.detachKernelFilesystems(); err != nil {
+		return err
+	}
 	if err := unix.Fchdir(b.root); err != nil {
 		return fmt.Errorf("chdir to rootfs: %w", err)
 	}

@@ -30,6 +30,23 @@ func openInRoot(root int, path string, flags int) (int, error) {
 	}
 }
 
+// openNoSymlinks opens path inside root like openInRoot, but refuses any
+// symlink on the way (ELOOP): for targets that must be exactly the path
+// the config names, never where an image's link points.
+func openNoSymlinks(root int, path string, flags int) (int, error) {
+	how := unix.OpenHow{Flags: uint64(flags | unix.O_PATH | unix.O_CLOEXEC), Resolve: inRoot | unix.RESOLVE_NO_SYMLINKS}
+	for {
+		fd, err := unix.Openat2(root, strings.TrimLeft(path, "/"), &how)
+		if err == unix.EINTR || err == unix.EAGAIN {
+			continue
+		}
+		if err != nil {
+			return -1, &pathError{"open", path, err}
+		}
+		return fd, nil
+	}
+}
+
 // fdPath names an fd through the runtime's own /proc, which is still the
 // host's when rootfs setup runs (before pivot_root), so it is trusted.
 func fdPath(fd int) string { return "/proc/self/fd/" + strconv.Itoa(fd) }

@@ -76,11 +76,12 @@ func makeParentPrivate(rootfs string) error {
 	}
 }
 
-// Close releases the rootfs handle.
+// Close releases the rootfs handle; it may be called more than once.
 func (b *builder) Close() {
 	if b.root >= 0 {
 		unix.Close(b.root)
 	}
+	b.root = -1
 }
 
 // Root is the rootfs dirfd (O_PATH), for lookups resolved inside it.
@@ -104,29 +105,18 @@ func (b *builder) Mount() error {
 // Finalize runs after pivot_root: the read-only root and the root's own
 // propagation.
 func (b *builder) Finalize() error {
+	// By path, never through /proc/self/fd: after pivot_root /proc is the
+	// container's, and an image's links there would aim the remount at
+	// some other directory and leave "/" writable.
 	if b.spec.Root.Readonly {
-		if err := unix.Mount("", "/", "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, ""); err != nil {
-			if err := remountRootLocked(); err != nil {
-				return err
-			}
+		if err := remountBindPath("/", unix.MS_RDONLY); err != nil {
+			return fmt.Errorf("root.readonly: %w", err)
 		}
 	}
 	if p := b.spec.Linux.RootfsPropagation; p != "" {
 		if err := unix.Mount("", "/", "", propagationOpts[p], ""); err != nil {
 			return fmt.Errorf("linux.rootfsPropagation %s: %w", p, err)
 		}
-	}
-	return nil
-}
-
-func remountRootLocked() error {
-	fd, err := unix.Open("/", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return fmt.Errorf("open /: %w", err)
-	}
-	defer unix.Close(fd)
-	if err := remountBind(fd, unix.MS_RDONLY); err != nil {
-		return fmt.Errorf("root.readonly: %w", err)
 	}
 	return nil
 }

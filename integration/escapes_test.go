@@ -1,0 +1,285 @@
+package integration
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// Hostile configs and images that once reached the host. Each test checks
+// the host afterwards: canaries unchanged, nothing left behind.
+
+// refused runs create and expects exit 1, an error naming want, and no
+// state dir or cgroup left.
+func (e *env) refused(name, want string) {
+	e.t.Helper()
+	b := filepath.Join(e.dir, name)
+	r := e.run("create", "--bundle", b, name)
+	if r.code != 1 || !strings.Contains(r.stderr, want) {
+		e.t.Fatalf("%s: exit %d, stderr %q; want exit 1 naming %q", name, r.code, r.stderr, want)
+	}
+	e.checkNothingLeft(name, name)
+}
+
+func canary(t *testing.T, e *env) (string, func()) {
+	t.Helper()
+	path := filepath.Join(e.dir, "canary")
+	must(t, os.WriteFile(path, []byte("unchanged"), 0o644))
+	return path, func() {
+		t.Helper()
+		if b, _ := os.ReadFile(path); string(b) != "unchanged" {
+			t.Fatalf("host canary %s changed to %q", path, b)
+		}
+	}
+}
+
+// A linux.timeOffsets key once carried lines into the bootstrap's text
+// protocol: "clone 0" ran the container as host root in the host's
+// namespaces, "cgroup PATH" made the bootstrap write a host file.
+func TestConfigStringsCannotRewriteTheBootstrap(t *testing.T) {
+	e := newEnv(t)
+	path, check := canary(t, e)
+	for name, key := range map[string]string{
+		"clone":  "monotonic 0 0\nclone 0\nuidmap 0 0 4294967295\ngidmap 0 0 4294967295\nx",
+		"cgroup": "monotonic 0 0\ncgroup " + path + "\nx",
+		"nul":    "monotonic\x00boottime",
+	} {
+		e.bundle(name, func(s *specs.Spec) {
+			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.TimeNamespace})
+			s.Linux.TimeOffsets = map[string]specs.LinuxTimeOffset{key: {Secs: 1}}
+			s.Process.Args = []string{"id"}
+		})
+		e.refused(name, "linux.timeOffsets")
+	}
+	check()
+	// The clocks that exist still work.
+	b := e.bundle("ok", func(s *specs.Spec) {
+		s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.TimeNamespace})
+		s.Linux.TimeOffsets = map[string]specs.LinuxTimeOffset{"monotonic": {Secs: 86400 * 365}, "boottime": {Secs: 86400 * 365}}
+		s.Process.Args = []string{"cat", "/proc/uptime"}
+	})
+	var up float64
+	fmt.Sscan(e.ok("run", "--bundle", b, "ok"), &up)
+	if up < 86400*365 {
+		t.Fatalf("uptime %v inside a time namespace offset by a year", up)
+	}
+}
+
+func withoutMountNS(s *specs.Spec) {
+	var ns []specs.LinuxNamespace
+	for _, n := range s.Linux.Namespaces {
+		if n.Type != specs.MountNamespace {
+			ns = append(ns, n)
+		}
+	}
+	s.Linux.Namespaces = ns
+}
+
+// Without a mount namespace the container is only chrooted: masks,
+// read-only paths, mounts and devices cannot be applied, so they are
+// refused rather than silently dropped.
+func TestNoMountNamespaceRefusesWhatItCannotApply(t *testing.T) {
+	e := newEnv(t)
+	bare := func(s *specs.Spec) {
+		withoutMountNS(s)
+		s.Mounts = nil
+		s.Linux.MaskedPaths, s.Linux.ReadonlyPaths = nil, nil
+		s.Root.Readonly = false
+		s.Process.Args = []string{"echo", "chrooted"}
+	}
+	cases := map[string]struct {
+		mutate func(*specs.Spec)
+		want   string
+	}{
+		"masked":   {func(s *specs.Spec) { s.Linux.MaskedPaths = []string{"/proc/kcore"} }, "unable to restrict sys entries without a private MNT namespace"},
+		"readonly": {func(s *specs.Spec) { s.Linux.ReadonlyPaths = []string{"/proc/sys"} }, "unable to restrict sys entries"},
+		"mounts":   {func(s *specs.Spec) { s.Mounts = []specs.Mount{{Destination: "/tmp", Type: "tmpfs", Source: "tmpfs"}} }, "mounts:"},
+		"rootro":   {func(s *specs.Spec) { s.Root.Readonly = true }, "root.readonly"},
+		"devices": {func(s *specs.Spec) {
+			s.Linux.Devices = []specs.LinuxDevice{{Path: "/dev/fuse", Type: "c", Major: 10, Minor: 229}}
+		}, "linux.devices"},
+	}
+	for name, c := range cases {
+		e.bundle(name, func(s *specs.Spec) { bare(s); c.mutate(s) })
+		e.refused(name, c.want)
+	}
+	b := e.bundle("bare", bare)
+	if out := e.ok("run", "--bundle", b, "bare"); !strings.Contains(out, "chrooted") {
+		t.Fatalf("a bare chroot container printed %q", out)
+	}
+}
+
+// An image whose /proc or /sys is a symlink would get the kernel's files
+// mounted where it points, and the masks applied there
+// (CVE-2023-27561/28642). A mask target reached through a symlink would
+// cover another file and leave the named one open.
+func TestKernelFilesystemsNeverFollowImageSymlinks(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct{ name, link, target string }{
+		{"proc", "proc", "tmp/fakeproc"},
+		{"procabs", "proc", "/tmp/fakeproc"},
+		{"sys", "sys", "tmp/fakesys"},
+		{"dangling", "proc", "nonexistent"},
+	} {
+		b := e.bundle(c.name, func(s *specs.Spec) { s.Process.Args = []string{"true"} })
+		rootfs := filepath.Join(b, "rootfs")
+		must(t, os.MkdirAll(filepath.Join(rootfs, "tmp/fakeproc"), 0o755))
+		must(t, os.MkdirAll(filepath.Join(rootfs, "tmp/fakesys"), 0o755))
+		must(t, os.Remove(filepath.Join(rootfs, c.link)))
+		must(t, os.Symlink(c.target, filepath.Join(rootfs, c.link)))
+		e.refused(c.name, "must be mounted on ordinary directory")
+	}
+	// No proc mount, and an image link where a mask goes.
+	b := e.bundle("mask", func(s *specs.Spec) {
+		var mounts []specs.Mount
+		for _, m := range s.Mounts {
+			if m.Destination != "/proc" {
+				mounts = append(mounts, m)
+			}
+		}
+		s.Mounts = mounts
+		s.Linux.MaskedPaths = []string{"/proc/kcore"}
+		s.Process.Args = []string{"true"}
+	})
+	must(t, os.MkdirAll(filepath.Join(b, "rootfs/proc"), 0o755))
+	must(t, os.Symlink("/etc/passwd", filepath.Join(b, "rootfs/proc/kcore")))
+	e.refused("mask", "reached through a symlink")
+}
+
+func TestMountsInsideProcAreRefused(t *testing.T) {
+	e := newEnv(t)
+	e.bundle("inside", func(s *specs.Spec) {
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/proc/sys/kernel", Type: "tmpfs", Source: "tmpfs"})
+	})
+	e.refused("inside", "cannot be mounted because it is inside /proc")
+	e.bundle("over", func(s *specs.Spec) {
+		for i := range s.Mounts {
+			if s.Mounts[i].Destination == "/proc" {
+				s.Mounts[i] = specs.Mount{Destination: "/proc", Type: "tmpfs", Source: "tmpfs"}
+			}
+		}
+	})
+	e.refused("over", "not of type proc")
+	// Through an image symlink into the container's /proc.
+	b := e.bundle("link", func(s *specs.Spec) {
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/etc/k/kernel", Type: "tmpfs", Source: "tmpfs"})
+	})
+	must(t, os.Symlink("/proc/sys", filepath.Join(b, "rootfs/etc/k")))
+	e.refused("link", "inside /proc")
+	// The lxcfs files stay allowed.
+	b = e.bundle("lxcfs", func(s *specs.Spec) {
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/proc/uptime", Type: "bind", Source: "/proc/uptime", Options: []string{"bind", "ro"}})
+		s.Process.Args = []string{"true"}
+	})
+	_ = b
+	e.ok("run", "--bundle", b, "lxcfs")
+}
+
+// With --no-pivot the host's procfs and sysfs stay in the container's
+// mount namespace, outside the chroot; while they are fully visible the
+// kernel lets a user-namespaced CAP_SYS_ADMIN mount a fresh, unmasked
+// procfs. minirun detaches them first, and refuses where the kernel has
+// locked them (a user namespace).
+func TestNoPivotCannotMountAFreshProc(t *testing.T) {
+	e := newEnv(t)
+	b := e.bundle("c", func(s *specs.Spec) {
+		withUserNS(s)
+		all := []string{"CAP_SYS_ADMIN", "CAP_SYS_CHROOT", "CAP_DAC_OVERRIDE"}
+		c := s.Process.Capabilities
+		c.Bounding, c.Effective, c.Permitted = all, all, all
+		s.Root.Readonly = false
+		// No /proc or /sys of its own: with pivot_root nothing visible is left.
+		var mounts []specs.Mount
+		for _, m := range s.Mounts {
+			if m.Destination != "/proc" && m.Destination != "/sys" && m.Destination != "/sys/fs/cgroup" {
+				mounts = append(mounts, m)
+			}
+		}
+		s.Mounts = append(mounts, specs.Mount{Destination: "/tmp", Type: "tmpfs", Source: "tmpfs"})
+		s.Process.Args = []string{"sh", "-c", "mkdir -p /tmp/p /tmp/s; mount -t proc proc /tmp/p && echo PROC-MOUNTED; mount -t sysfs sys /tmp/s && echo SYS-MOUNTED; echo done"}
+	})
+	if out := e.ok("run", "--bundle", b, "pivot"); strings.Contains(out, "MOUNTED") || !strings.Contains(out, "done") {
+		t.Fatalf("pivot_root container: %q (want no fresh proc or sysfs mount)", out)
+	}
+	r := e.run("run", "--no-pivot", "--bundle", b, "c")
+	if strings.Contains(r.stdout, "MOUNTED") {
+		t.Fatalf("--no-pivot container mounted a fresh kernel filesystem: %q", r.stdout)
+	}
+	if r.code == 0 && !strings.Contains(r.stdout, "done") || r.code != 0 && !strings.Contains(r.stderr, "--no-pivot") {
+		t.Fatalf("--no-pivot: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	// The detach stayed in the container's namespace.
+	mi, _ := os.ReadFile("/proc/self/mountinfo")
+	if !strings.Contains(string(mi), " /proc ") || !strings.Contains(string(mi), " /sys ") {
+		t.Fatal("the host lost its /proc or /sys mount")
+	}
+}
+
+// After pivot_root, /proc is the container's; the read-only remount of
+// "/" once went through /proc/self/fd there, so an image whose /proc/self
+// is a link made some other directory read-only and left "/" writable.
+func TestReadonlyRootIgnoresImageProc(t *testing.T) {
+	e := newEnv(t)
+	// In a user namespace the plain read-only remount of a nosuid,nodev
+	// source fails (locked flags), which is where the old fallback ran.
+	mnt := filepath.Join(e.dir, "c")
+	must(t, os.MkdirAll(mnt, 0o755))
+	must(t, syscall.Mount("tmpfs", mnt, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, "mode=755"))
+	t.Cleanup(func() { syscall.Unmount(mnt, syscall.MNT_DETACH) })
+	b := e.bundle("c", func(s *specs.Spec) {
+		withUserNS(s)
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/tmp", Type: "tmpfs", Source: "tmpfs"})
+		var mounts []specs.Mount
+		for _, m := range s.Mounts {
+			if m.Destination != "/proc" {
+				mounts = append(mounts, m)
+			}
+		}
+		s.Mounts = mounts
+		s.Linux.MaskedPaths, s.Linux.ReadonlyPaths = nil, nil
+		s.Root.Readonly = true
+		s.Process.Args = []string{"sh", "-c", "touch /rootfile && echo ROOT-WRITABLE; echo done"}
+	})
+	rootfs := filepath.Join(b, "rootfs")
+	must(t, os.MkdirAll(filepath.Join(rootfs, "fakeself/fd"), 0o755))
+	for fd := 0; fd < 64; fd++ {
+		os.Symlink("/tmp", filepath.Join(rootfs, "fakeself/fd", fmt.Sprint(fd)))
+	}
+	must(t, os.Symlink("/fakeself", filepath.Join(rootfs, "proc/self")))
+	// Writable to the container's root, so only a read-only mount stops it.
+	must(t, os.Chown(rootfs, 100000, 100000))
+	out := e.ok("run", "--bundle", b, "c")
+	t.Logf("output %q", out)
+	if strings.Contains(out, "ROOT-WRITABLE") || !strings.Contains(out, "done") {
+		t.Fatalf("root.readonly container: %q", out)
+	}
+}
+
+// A net.* sysctl in a joined network namespace that is the runtime's own
+// would change the host.
+func TestNetSysctlInHostNetworkNamespaceRefused(t *testing.T) {
+	e := newEnv(t)
+	const knob = "/proc/sys/net/ipv4/ip_unprivileged_port_start"
+	before, _ := os.ReadFile(knob)
+	defer func() {
+		if after, _ := os.ReadFile(knob); string(after) != string(before) {
+			os.WriteFile(knob, before, 0o644)
+			t.Errorf("host sysctl changed from %q to %q", before, after)
+		}
+	}()
+	e.bundle("c", func(s *specs.Spec) {
+		for i := range s.Linux.Namespaces {
+			if s.Linux.Namespaces[i].Type == specs.NetworkNamespace {
+				s.Linux.Namespaces[i].Path = fmt.Sprintf("/proc/%d/ns/net", os.Getpid())
+			}
+		}
+		s.Linux.Sysctl = map[string]string{"net.ipv4.ip_unprivileged_port_start": "77"}
+		s.Process.Args = []string{"true"}
+	})
+	e.refused("c", "not allowed in host network namespace")
+}
