@@ -25,10 +25,10 @@ func compileSeccomp(g Global, s *specs.Spec) ([]byte, error) {
 	return bpf, err
 }
 
-// seccompCache is the compiled-filter cache inside the state root, whose
-// directory only root may write (beside the root, anyone who could create
-// the directory first could fill it). Without a build id to key on, the
-// filter is compiled every time.
+// seccompCache is the compiled-filter cache inside the state root (made
+// 0700 by state.Create), not beside it, where anyone able to write the
+// root's parent could make the directory first. Without a build id to key
+// on, the filter is compiled every time.
 func seccompCache(root string) seccomp.Cache {
 	if os.Getenv("MINIRUN_SECCOMP_CACHE") == "off" {
 		return seccomp.Cache{}

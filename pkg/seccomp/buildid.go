@@ -2,6 +2,7 @@ package seccomp
 
 import (
 	"debug/elf"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -61,7 +62,7 @@ var errNoBuildID = errors.New("no build id note")
 
 // buildIDNotes parses a note segment (elf(5): namesz, descsz, type, then
 // name and desc, each padded to the segment's alignment).
-func buildIDNotes(bo interface{ Uint32([]byte) uint32 }, b []byte, align uint64) []string {
+func buildIDNotes(bo binary.ByteOrder, b []byte, align uint64) []string {
 	pad := uint64(4)
 	if align == 8 {
 		pad = 8
