@@ -32,18 +32,8 @@ func buildProcess(base *specs.Process, o ExecOptions) (*specs.Process, error) {
 	if o.Cwd != "" {
 		p.Cwd = o.Cwd
 	}
-	if o.User != "" {
-		u, err := parseUser(o.User)
-		if err != nil {
-			return nil, err
-		}
-		p.User = u
-	}
-	if len(o.AdditionalGids) > 0 {
-		p.User.AdditionalGids = nil
-		for _, g := range o.AdditionalGids {
-			p.User.AdditionalGids = append(p.User.AdditionalGids, uint32(g))
-		}
+	if err := overrideUser(&p.User, o.User, o.AdditionalGids); err != nil {
+		return nil, err
 	}
 	p.NoNewPrivileges = base.NoNewPrivileges || o.NoNewPrivs
 	if o.AppArmor != "" {
@@ -68,21 +58,35 @@ func readProcessFile(path string) (*specs.Process, error) {
 	return &p, nil
 }
 
-func parseUser(s string) (specs.User, error) {
-	uidS, gidS, hasGid := strings.Cut(s, ":")
-	uid, err := strconv.ParseUint(uidS, 10, 32)
-	if err != nil {
-		return specs.User{}, fmt.Errorf("--user %q: want UID[:GID] as numbers", s)
-	}
-	u := specs.User{UID: uint32(uid)}
-	if hasGid {
-		gid, err := strconv.ParseUint(gidS, 10, 32)
+// overrideUser applies -u and --additional-gids as runc does: -u names the
+// uid and maybe the gid, and replaces only those; the config's additional
+// gids and umask stay (a process must not lose the groups or the umask its
+// container was given because a uid was named), and --additional-gids
+// adds to them.
+func overrideUser(u *specs.User, user string, gids []int) error {
+	if user != "" {
+		uidS, gidS, hasGid := strings.Cut(user, ":")
+		uid, err := strconv.ParseUint(uidS, 10, 32)
 		if err != nil {
-			return specs.User{}, fmt.Errorf("--user %q: want UID[:GID] as numbers", s)
+			return fmt.Errorf("--user %q: want UID[:GID] as numbers", user)
 		}
-		u.GID = uint32(gid)
+		if hasGid {
+			gid, err := strconv.ParseUint(gidS, 10, 32)
+			if err != nil {
+				return fmt.Errorf("--user %q: want UID[:GID] as numbers", user)
+			}
+			u.GID = uint32(gid)
+		}
+		u.UID = uint32(uid)
 	}
-	return u, nil
+	if len(gids) > 0 {
+		// A new slice: the old backing array is the saved config's.
+		u.AdditionalGids = append([]uint32{}, u.AdditionalGids...)
+		for _, g := range gids {
+			u.AdditionalGids = append(u.AdditionalGids, uint32(g))
+		}
+	}
+	return nil
 }
 
 // addCaps grants --cap in the bounding, effective and permitted sets only:

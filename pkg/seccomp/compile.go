@@ -221,8 +221,18 @@ func export(f *libseccomp.ScmpFilter) ([]byte, error) {
 	return io.ReadAll(mf)
 }
 
-// LibraryVersion names the libseccomp in use, for the cache key.
+// LibraryVersion names the libseccomp in use.
 func LibraryVersion() string {
 	a, b, c := libseccomp.GetLibraryVersion()
 	return fmt.Sprintf("libseccomp %d.%d.%d", a, b, c)
+}
+
+// libraryAPI is the API level libseccomp found in the kernel: what it
+// generates depends on it (seccomp_api_get(3)).
+func libraryAPI() string {
+	api, err := libseccomp.GetAPI()
+	if err != nil {
+		return "api unknown"
+	}
+	return fmt.Sprintf("api %d", api)
 }

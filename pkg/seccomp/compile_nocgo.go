@@ -15,3 +15,5 @@ func Compile(sc *specs.LinuxSeccomp) ([]byte, []string, error) {
 
 // LibraryVersion names the missing library.
 func LibraryVersion() string { return "none" }
+
+func libraryAPI() string { return "api none" }
