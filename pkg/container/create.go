@@ -165,8 +165,7 @@ func (b *builder) build() (*created, error) {
 	}
 	b.child, err = spawn(spawnSpec{boot: bootstrapFor(b.spec), joins: joins, preserved: preserved,
 		console: consoleSock, start: startLn, listener: listener, cgroup: b.cg,
-		hostMountNS: mountNSMode(b.spec) == protocol.MountNSHost,
-		stdin:       os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
+		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
 	if err != nil {
 		return nil, fmt.Errorf("start container init: %w", err)
 	}

@@ -5,7 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
+	"strconv"
 
 	"golang.org/x/sys/unix"
 )
@@ -57,45 +57,53 @@ func copyInKernel(dst, src *os.File) error {
 	return nil
 }
 
-// startFromReadonlyBind starts cmd from the runtime's own binary, seen
-// through a read-only bind mount of itself in a private mount namespace
-// made for the starting thread only. /proc/PID/exe of the child then leads
-// to a file no container process can open for writing (EROFS), which is
-// what the sealed copy buys (CVE-2019-5736), without copying the binary on
-// every start. The thread stays locked and dies with that namespace.
-func startFromReadonlyBind(cmd *exec.Cmd) error {
+// startFromReadonlyClone starts cmd from the runtime's own binary, seen
+// through a detached, read-only clone of its mount (open_tree(2)
+// OPEN_TREE_CLONE, then mount_setattr(2)). /proc/PID/exe of the child then
+// leads to a file no container process can open for writing (EROFS), which
+// is what the sealed copy buys (CVE-2019-5736), without copying the binary
+// on every start. The clone is attached nowhere, so no mount namespace is
+// changed: the container's namespace is copied from the caller's with the
+// caller's propagation intact (a private bootstrap namespace cut every
+// container off from host mount events: Kubernetes HostToContainer and
+// Bidirectional volumes).
+func startFromReadonlyClone(cmd *exec.Cmd) error {
 	exe, err := os.Readlink("/proc/self/exe")
 	if err != nil || !filepath.IsAbs(exe) {
-		return fmt.Errorf("resolve own binary: %v", err)
+		return errNoClone{fmt.Errorf("resolve own binary: %v", err)}
 	}
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread() // never unlocked: the thread exits with the goroutine
-		errc <- func() error {
-			if err := unix.Unshare(unix.CLONE_NEWNS | unix.CLONE_FS); err != nil {
-				return fmt.Errorf("unshare mount namespace: %w", err)
-			}
-			// Because nothing done here may reach the host's mount table.
-			if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
-				return fmt.Errorf("make mounts private: %w", err)
-			}
-			if err := unix.Mount(exe, exe, "", unix.MS_BIND, ""); err != nil {
-				return fmt.Errorf("bind own binary: %w", err)
-			}
-			if err := unix.Mount("", exe, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
-				return fmt.Errorf("make own binary read-only: %w", err)
-			}
-			if !readOnlyMount(exe) {
-				return fmt.Errorf("own binary is not on a read-only mount after the remount")
-			}
-			cmd.Path = exe
-			return cmd.Start()
-		}()
-	}()
-	return <-errc
+	fd, err := unix.OpenTree(unix.AT_FDCWD, exe, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC)
+	if err != nil {
+		return errNoClone{fmt.Errorf("clone the mount of own binary: %w", err)}
+	}
+	defer unix.Close(fd)
+	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY | unix.MOUNT_ATTR_NOSUID | unix.MOUNT_ATTR_NODEV}
+	if err := unix.MountSetattr(fd, "", unix.AT_EMPTY_PATH, &attr); err != nil {
+		return errNoClone{fmt.Errorf("make the clone of own binary read-only: %w", err)}
+	}
+	var st unix.Statfs_t
+	if err := unix.Fstatfs(fd, &st); err != nil || st.Flags&unix.ST_RDONLY == 0 {
+		return errNoClone{fmt.Errorf("the clone of own binary is not read-only after mount_setattr")}
+	}
+	return startFromFd(cmd, fd)
 }
 
-func readOnlyMount(path string) bool {
-	var st unix.Statfs_t
-	return unix.Statfs(path, &st) == nil && st.Flags&unix.ST_RDONLY != 0
+// errNoClone reports that the read-only clone could not be made, before
+// anything was started.
+type errNoClone struct{ err error }
+
+func (e errNoClone) Error() string { return e.err.Error() }
+func (e errNoClone) Unwrap() error { return e.err }
+
+// startFromFd execs the file open at fd. The fd is first moved above the
+// ones the child inherits: the child dup2s ExtraFiles into 3..N before
+// execve(2) resolves /proc/self/fd/FD, and must not resolve one of them.
+func startFromFd(cmd *exec.Cmd, fd int) error {
+	high, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 3+len(cmd.ExtraFiles))
+	if err != nil {
+		return fmt.Errorf("move binary fd: %w", err)
+	}
+	defer unix.Close(high)
+	cmd.Path = "/proc/self/fd/" + strconv.Itoa(high)
+	return cmd.Start()
 }

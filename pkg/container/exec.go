@@ -119,8 +119,7 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 		defer listener.Close()
 	}
 	c, err := spawn(spawnSpec{joins: joins, preserved: preserved, console: consoleSock, listener: listener,
-		hostMountNS: mountNSMode(spec) == protocol.MountNSHost,
-		cgroup:      l.cg, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
+		cgroup: l.cg, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
 	if err != nil {
 		return nil, nil, fmt.Errorf("exec: %w", err)
 	}

@@ -25,12 +25,9 @@ type spawnSpec struct {
 	start     *os.File
 	listener  *os.File // connected to linux.seccomp.listenerPath
 	cgroup    *cgroups.State
-	// The container shares the runtime's mount namespace: the child must
-	// not start in a private one, so the binary is copied instead.
-	hostMountNS bool
-	stdin       *os.File
-	stdout      *os.File
-	stderr      *os.File
+	stdin     *os.File
+	stdout    *os.File
+	stderr    *os.File
 }
 
 // child is a spawned init or exec process, released from the bootstrap.
@@ -89,7 +86,7 @@ func spawn(s spawnSpec) (*child, error) {
 		defer intoCgroup.Close()
 		cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: true, CgroupFD: int(intoCgroup.Fd())}
 	}
-	if err := startProtected(cmd, s.hostMountNS); err != nil {
+	if err := startProtected(cmd); err != nil {
 		parentSock.Close()
 		return nil, fmt.Errorf("start init: %w", err)
 	}
@@ -149,25 +146,19 @@ func (c *child) kill() {
 }
 
 // startProtected starts the bootstrap so that its /proc/PID/exe can never
-// be written by the container: from a read-only bind of the binary, or,
-// where a private mount namespace is not possible or not wanted, from a
-// sealed memfd copy.
-func startProtected(cmd *exec.Cmd, hostMountNS bool) error {
-	if !hostMountNS {
-		err := startFromReadonlyBind(cmd)
-		if err == nil {
-			return nil
-		}
-		if cmd.Process != nil {
-			return err
-		}
-		logs.Debugf("spawn: read-only bind of the binary failed (%v), copying it", err)
+// be written by the container: from a read-only clone of the binary's
+// mount or, where the kernel refuses one, from a sealed memfd copy.
+func startProtected(cmd *exec.Cmd) error {
+	err := startFromReadonlyClone(cmd)
+	var noClone errNoClone
+	if !errors.As(err, &noClone) {
+		return err
 	}
+	logs.Debugf("spawn: %v; copying the binary", err)
 	exe, err := sealedExe()
 	if err != nil {
 		return err
 	}
 	defer exe.Close()
-	cmd.Path = "/proc/self/fd/" + strconv.Itoa(int(exe.Fd()))
-	return cmd.Start()
+	return startFromFd(cmd, int(exe.Fd()))
 }
