@@ -62,7 +62,9 @@ func TestEachRuleFires(t *testing.T) {
 		"MR402": {func(s *specs.Spec) { s.Linux.Resources.Memory = nil }},
 		"MR501": {func(s *specs.Spec) { s.Root.Readonly = false }},
 		"MR502": {
-			func(s *specs.Spec) { s.Mounts = append(s.Mounts, specs.Mount{Destination: "/host", Type: "bind", Source: "/"}) },
+			func(s *specs.Spec) {
+				s.Mounts = append(s.Mounts, specs.Mount{Destination: "/host", Type: "bind", Source: "/"})
+			},
 			func(s *specs.Spec) {
 				s.Mounts = append(s.Mounts, specs.Mount{Destination: "/d.sock", Source: "/var/run/docker.sock/", Options: []string{"rbind"}})
 			},
