@@ -55,3 +55,19 @@ func TestMountPropagationReachesTheContainer(t *testing.T) {
 	}
 	e.ok("delete", "--force", "c")
 }
+
+// containerd's rootfs is a mount point of its own (an overlay), shared
+// like every mount on a systemd host; with rootfsPropagation rshared (what
+// Kubernetes sends for Bidirectional volumes) pivot_root refused it
+// (EINVAL: new_root's parent mount was shared).
+func TestSharedRootfsMountPointPivots(t *testing.T) {
+	e := newEnv(t)
+	b := e.bundle("c", func(s *specs.Spec) {
+		s.Linux.RootfsPropagation = "rshared"
+		s.Process.Args = []string{"echo", "pivoted"}
+	})
+	sharedDir(t, filepath.Join(b, "rootfs"))
+	if out := e.ok("run", "--bundle", b, "c"); !strings.Contains(out, "pivoted") {
+		t.Fatalf("output %q", out)
+	}
+}

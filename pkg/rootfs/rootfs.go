@@ -49,7 +49,7 @@ func Open(c Config) (Builder, error) {
 	if err := unix.Mount("", "/", "", prop, ""); err != nil {
 		return nil, fmt.Errorf("set / propagation: %w", err)
 	}
-	if err := makeParentPrivate(c.Rootfs); err != nil {
+	if err := makeRootfsMountPrivate(c.Rootfs); err != nil {
 		return nil, err
 	}
 	if err := unix.Mount(c.Rootfs, c.Rootfs, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
@@ -63,9 +63,13 @@ func Open(c Config) (Builder, error) {
 	return b, nil
 }
 
-// pivot_root(2) fails with EINVAL when the new root's parent mount is shared.
-func makeParentPrivate(rootfs string) error {
-	for dir := filepath.Dir(rootfs); ; dir = filepath.Dir(dir) {
+// makeRootfsMountPrivate makes the mount that holds the rootfs private:
+// the rootfs itself when it is a mount point (containerd's overlay), else
+// the nearest mount above it. pivot_root(2) fails with EINVAL when the new
+// root's parent mount is shared, and the rootfs's bind onto itself, made on
+// a shared mount, would propagate to the host's mount table.
+func makeRootfsMountPrivate(rootfs string) error {
+	for dir := rootfs; ; dir = filepath.Dir(dir) {
 		err := unix.Mount("", dir, "", unix.MS_PRIVATE, "")
 		if err == nil || dir == "/" {
 			return nil
