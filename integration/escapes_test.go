@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -68,6 +69,17 @@ func TestConfigStringsCannotRewriteTheBootstrap(t *testing.T) {
 	if up < 86400*365 {
 		t.Fatalf("uptime %v inside a time namespace offset by a year", up)
 	}
+}
+
+// withoutMounts drops the config's mounts at the given destinations.
+func withoutMounts(s *specs.Spec, dests ...string) {
+	var keep []specs.Mount
+	for _, m := range s.Mounts {
+		if !slices.Contains(dests, m.Destination) {
+			keep = append(keep, m)
+		}
+	}
+	s.Mounts = keep
 }
 
 func withoutMountNS(s *specs.Spec) {
@@ -136,13 +148,7 @@ func TestKernelFilesystemsNeverFollowImageSymlinks(t *testing.T) {
 	}
 	// No proc mount, and an image link where a mask goes.
 	b := e.bundle("mask", func(s *specs.Spec) {
-		var mounts []specs.Mount
-		for _, m := range s.Mounts {
-			if m.Destination != "/proc" {
-				mounts = append(mounts, m)
-			}
-		}
-		s.Mounts = mounts
+		withoutMounts(s, "/proc")
 		s.Linux.MaskedPaths = []string{"/proc/kcore"}
 		s.Process.Args = []string{"true"}
 	})
@@ -194,13 +200,8 @@ func TestNoPivotCannotMountAFreshProc(t *testing.T) {
 		c.Bounding, c.Effective, c.Permitted = all, all, all
 		s.Root.Readonly = false
 		// No /proc or /sys of its own: with pivot_root nothing visible is left.
-		var mounts []specs.Mount
-		for _, m := range s.Mounts {
-			if m.Destination != "/proc" && m.Destination != "/sys" && m.Destination != "/sys/fs/cgroup" {
-				mounts = append(mounts, m)
-			}
-		}
-		s.Mounts = append(mounts, specs.Mount{Destination: "/tmp", Type: "tmpfs", Source: "tmpfs"})
+		withoutMounts(s, "/proc", "/sys", "/sys/fs/cgroup")
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/tmp", Type: "tmpfs", Source: "tmpfs"})
 		s.Process.Args = []string{"sh", "-c", "mkdir -p /tmp/p /tmp/s; mount -t proc proc /tmp/p && echo PROC-MOUNTED; mount -t sysfs sys /tmp/s && echo SYS-MOUNTED; echo done"}
 	})
 	if out := e.ok("run", "--bundle", b, "pivot"); strings.Contains(out, "MOUNTED") || !strings.Contains(out, "done") {
@@ -234,13 +235,7 @@ func TestReadonlyRootIgnoresImageProc(t *testing.T) {
 	b := e.bundle("c", func(s *specs.Spec) {
 		withUserNS(s)
 		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/tmp", Type: "tmpfs", Source: "tmpfs"})
-		var mounts []specs.Mount
-		for _, m := range s.Mounts {
-			if m.Destination != "/proc" {
-				mounts = append(mounts, m)
-			}
-		}
-		s.Mounts = mounts
+		withoutMounts(s, "/proc")
 		s.Linux.MaskedPaths, s.Linux.ReadonlyPaths = nil, nil
 		s.Root.Readonly = true
 		s.Process.Args = []string{"sh", "-c", "touch /rootfile && echo ROOT-WRITABLE; echo done"}

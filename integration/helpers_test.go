@@ -223,6 +223,12 @@ func (e *env) runIn(dir string, args ...string) result {
 	e.t.Helper()
 	cmd := exec.Command(minirun, append([]string{"--root", e.root}, args...)...)
 	cmd.Dir = dir
+	return e.runCmd(cmd, args)
+}
+
+// runCmd runs a prepared minirun command with a timeout and collects its output.
+func (e *env) runCmd(cmd *exec.Cmd, args []string) result {
+	e.t.Helper()
 	// Files, not pipes: a detached container keeps the caller's stdio open,
 	// and waiting for a pipe to close would wait for the container.
 	so, err := os.CreateTemp(e.dir, "stdout")

@@ -61,22 +61,9 @@ func (e *env) runLeaky(h *hostFixture, args ...string) result {
 	e.t.Helper()
 	cmd := exec.Command(minirun, append([]string{"--root", e.root}, args...)...)
 	cmd.ExtraFiles = h.files
-	out, err := os.CreateTemp(e.dir, "out")
-	must(e.t, err)
-	defer func() { out.Close(); os.Remove(out.Name()) }()
-	cmd.Stdout, cmd.Stderr = out, out
-	must(e.t, cmd.Start())
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		<-done
-		e.t.Fatalf("minirun %v timed out", args)
-	}
-	b, _ := os.ReadFile(out.Name())
-	return result{code: cmd.ProcessState.ExitCode(), stdout: string(b)}
+	r := e.runCmd(cmd, args)
+	r.stdout += r.stderr // the escape marker counts on either stream
+	return r
 }
 
 // hostObjectFds lists the fds >= 3 of pid that name a file or directory

@@ -16,13 +16,7 @@ func TestHostileDevNullSymlink(t *testing.T) {
 	before, _ := os.ReadFile("/proc/sys/kernel/core_pattern")
 	b := e.bundle("c", func(s *specs.Spec) {
 		// No tmpfs on /dev: devices are created in the image's own /dev.
-		var mounts []specs.Mount
-		for _, m := range s.Mounts {
-			if m.Destination != "/dev" {
-				mounts = append(mounts, m)
-			}
-		}
-		s.Mounts = mounts
+		withoutMounts(s, "/dev")
 		s.Root.Readonly = false
 		s.Linux.MaskedPaths = append(s.Linux.MaskedPaths, "/etc/secret")
 		s.Process.Args = []string{"sh", "-c", "echo pwned > /dev/null; stat -c %F /dev/null; cat /etc/secret; echo end"}

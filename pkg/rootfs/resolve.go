@@ -17,24 +17,18 @@ const inRoot = unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_MAGICLINKS
 
 // openInRoot opens path inside the root dirfd as an O_PATH handle.
 func openInRoot(root int, path string, flags int) (int, error) {
-	how := unix.OpenHow{Flags: uint64(flags | unix.O_PATH | unix.O_CLOEXEC), Resolve: inRoot}
-	for {
-		fd, err := unix.Openat2(root, strings.TrimLeft(path, "/"), &how)
-		if err == unix.EINTR || err == unix.EAGAIN {
-			continue
-		}
-		if err != nil {
-			return -1, &pathError{"open", path, err}
-		}
-		return fd, nil
-	}
+	return openPath(root, path, flags, inRoot)
 }
 
 // openNoSymlinks opens path inside root like openInRoot, but refuses any
 // symlink on the way (ELOOP): for targets that must be exactly the path
 // the config names, never where an image's link points.
 func openNoSymlinks(root int, path string, flags int) (int, error) {
-	how := unix.OpenHow{Flags: uint64(flags | unix.O_PATH | unix.O_CLOEXEC), Resolve: inRoot | unix.RESOLVE_NO_SYMLINKS}
+	return openPath(root, path, flags, inRoot|unix.RESOLVE_NO_SYMLINKS)
+}
+
+func openPath(root int, path string, flags int, resolve uint64) (int, error) {
+	how := unix.OpenHow{Flags: uint64(flags | unix.O_PATH | unix.O_CLOEXEC), Resolve: resolve}
 	for {
 		fd, err := unix.Openat2(root, strings.TrimLeft(path, "/"), &how)
 		if err == unix.EINTR || err == unix.EAGAIN {
