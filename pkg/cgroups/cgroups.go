@@ -130,24 +130,6 @@ func mkdirTracked(mnt, dir string) (string, error) {
 	return top, nil
 }
 
-// Destroy removes the directories minirun created, deepest first. A
-// directory minirun did not create is left alone.
-func (s *State) Destroy() error {
-	var firstErr error
-	for name, top := range s.Created {
-		dir := s.Dirs()[name]
-		for d := dir; strings.HasPrefix(d, top); d = filepath.Dir(d) {
-			if err := rmdirRetry(d); err != nil && !errors.Is(err, os.ErrNotExist) && firstErr == nil {
-				firstErr = fmt.Errorf("remove cgroup %s: %w", d, err)
-			}
-			if d == top {
-				break
-			}
-		}
-	}
-	return firstErr
-}
-
 // A cgroup whose last task just exited may still read as busy for a moment.
 func rmdirRetry(dir string) error {
 	var err error

@@ -1,6 +1,10 @@
 package cgroups
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 
 	"golang.org/x/sys/unix"
@@ -93,4 +97,54 @@ func (s *State) thawIfFrozen() {
 	if s.Frozen() {
 		s.Freeze(false)
 	}
+}
+
+// Destroy removes the directories minirun created: in each such
+// hierarchy first the sub-cgroups the container made (deepest first, as
+// rmdir of a cgroup with children fails with EBUSY), then its own
+// directory, then the parents minirun made, each only if empty: a sibling
+// container living in a parent keeps it, and that is not an error. A
+// hierarchy where minirun did not create the directory is left alone.
+func (s *State) Destroy() error {
+	var firstErr error
+	dirs := s.Dirs()
+	for name, top := range s.Created {
+		dir, ok := dirs[name]
+		if !ok || !within(dir, top) {
+			continue // not a record minirun wrote
+		}
+		if err := removeTree(dir); err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		for d := filepath.Dir(dir); within(d, top); d = filepath.Dir(d) {
+			if os.Remove(d) != nil {
+				break // not empty (a sibling), or gone: either way not ours to fail on
+			}
+			if d == top {
+				break
+			}
+		}
+	}
+	return firstErr
+}
+
+// removeTree removes dir and every sub-cgroup under it, children first.
+func removeTree(dir string) error {
+	var tree []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			tree = append(tree, p)
+		}
+		return nil
+	})
+	// WalkDir lists a directory before its children: reversed, children first.
+	for i := len(tree) - 1; i >= 0; i-- {
+		if err := rmdirRetry(tree[i]); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove cgroup %s: %w", tree[i], err)
+		}
+	}
+	return nil
 }

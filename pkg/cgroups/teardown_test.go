@@ -155,3 +155,40 @@ func TestSignalV2UsesCgroupKill(t *testing.T) {
 		t.Fatalf("cgroup.kill = %q", got)
 	}
 }
+
+// Destroy removes the container's sub-cgroups deepest first, then its
+// directory, then parents it made only while they are empty.
+func TestDestroySubCgroupsAndBusyParent(t *testing.T) {
+	v2 := fakeV2(t)
+	s, err := Create(v2, "/a", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(v2.Unified, "a/child/grandchild"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Destroy(); err != nil || exists(filepath.Join(v2.Unified, "a")) {
+		t.Fatalf("v2 sub-cgroups: %v", err)
+	}
+	l := fakeV1(t, "pids")
+	mnt := l.V1["pids"]
+	s, err = Create(l, "/p/a", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(mnt, "p/a/child/grandchild"), 0o755)
+	// A sibling: on a regular fs a non-empty dir refuses rmdir, as a
+	// cgroup with children does (EBUSY).
+	write(t, filepath.Join(mnt, "p/b/cgroup.procs"), "")
+	if err := s.Destroy(); err != nil {
+		t.Fatalf("destroy beside a sibling: %v", err)
+	}
+	if exists(filepath.Join(mnt, "p/a")) || !exists(filepath.Join(mnt, "p/b")) {
+		t.Fatal("a or its sub-cgroups left, or the sibling removed")
+	}
+	s, _ = Create(l, "/q/x", nil)
+	os.MkdirAll(filepath.Join(mnt, "q/x/sub"), 0o755)
+	if err := s.Destroy(); err != nil || exists(filepath.Join(mnt, "q")) {
+		t.Fatalf("an empty parent minirun made was kept: %v", err)
+	}
+}
