@@ -88,6 +88,10 @@ func Create(l Layout, path string, r *specs.LinuxResources) (*State, error) {
 			}
 		}
 	}
+	if err := s.checkUsable(); err != nil {
+		s.Destroy()
+		return nil, err
+	}
 	if l.IsV2() {
 		if err := enableControllers(l.Unified, path); err != nil {
 			s.Destroy()
@@ -126,24 +130,6 @@ func mkdirTracked(mnt, dir string) (string, error) {
 	return top, nil
 }
 
-// Destroy removes the directories minirun created, deepest first. A
-// directory minirun did not create is left alone.
-func (s *State) Destroy() error {
-	var firstErr error
-	for name, top := range s.Created {
-		dir := s.Dirs()[name]
-		for d := dir; strings.HasPrefix(d, top); d = filepath.Dir(d) {
-			if err := rmdirRetry(d); err != nil && !errors.Is(err, os.ErrNotExist) && firstErr == nil {
-				firstErr = fmt.Errorf("remove cgroup %s: %w", d, err)
-			}
-			if d == top {
-				break
-			}
-		}
-	}
-	return firstErr
-}
-
 // A cgroup whose last task just exited may still read as busy for a moment.
 func rmdirRetry(dir string) error {
 	var err error
@@ -154,34 +140,6 @@ func rmdirRetry(dir string) error {
 		time.Sleep(time.Millisecond * time.Duration(1+i/5))
 	}
 	return err
-}
-
-// Pids lists the processes in the container's cgroup.
-func (s *State) Pids() ([]int, error) {
-	dir, ok := s.Dirs()[""]
-	if !ok {
-		dir, ok = s.v1Dir("pids")
-	}
-	if !ok {
-		for _, d := range s.Dirs() {
-			dir, ok = d, true
-			break
-		}
-	}
-	if !ok {
-		return nil, fmt.Errorf("no cgroup hierarchy")
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "cgroup.procs"))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", dir, err)
-	}
-	var pids []int
-	for _, f := range strings.Fields(string(b)) {
-		if p, err := strconv.Atoi(f); err == nil {
-			pids = append(pids, p)
-		}
-	}
-	return pids, nil
 }
 
 func writeFile(dir, file, value string) error {

@@ -59,14 +59,16 @@ func Delete(g Global, id string, force bool) error {
 }
 
 // killAndWait kills every process of the container and waits, without
-// blind sleeps, until the init is gone and the cgroup is empty.
+// blind sleeps, until the init is gone and, where minirun created the
+// cgroup, it is empty. Only processes signalAll can tell are the
+// container's are killed: never one in a cgroup minirun did not create.
 func (l *loaded) killAndWait() error {
 	pidfd, err := unix.PidfdOpen(l.st.Pid, 0)
 	if err == nil && !l.st.Alive() {
 		unix.Close(pidfd)
 		pidfd = -1
 	}
-	l.signalAll(unix.SIGKILL)
+	l.signalAll(unix.SIGKILL) // thaws a frozen cgroup, or the wait below would be in vain
 	if pidfd >= 0 {
 		unix.PidfdSendSignal(pidfd, unix.SIGKILL, nil, 0)
 		waitPidfd(pidfd, 10*time.Second)
@@ -77,16 +79,14 @@ func (l *loaded) killAndWait() error {
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for delay := 100 * time.Microsecond; ; delay = min(delay*2, 20*time.Millisecond) {
-		pids, err := l.cg.Pids()
+		pids, err := l.cg.OwnedPids()
 		if err != nil || len(pids) == 0 {
 			return nil
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("processes %v of the container survived SIGKILL", pids)
 		}
-		for _, p := range pids {
-			unix.Kill(p, unix.SIGKILL)
-		}
+		l.cg.Signal(unix.SIGKILL, nil)
 		time.Sleep(delay)
 	}
 }
@@ -109,9 +109,8 @@ func (l *loaded) destroy() error {
 	return l.st.Remove()
 }
 
-// ownsCgroup reports whether minirun created the container's cgroup, so
-// every process in it belongs to the container. In a cgroup the config
-// named and someone else made, only the init is ever signalled.
+// ownsCgroup reports whether minirun created the container's cgroup in at
+// least one hierarchy, so every process found there is the container's.
 func (l *loaded) ownsCgroup() bool {
-	return l.cg != nil && len(l.cg.Created) > 0
+	return l.cg != nil && l.cg.OwnsAny()
 }

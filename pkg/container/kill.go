@@ -3,9 +3,12 @@ package container
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
+	"github.com/minirun/minirun/pkg/namespaces"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
 
@@ -46,7 +49,9 @@ func Kill(g Global, id string, sig unix.Signal, all bool) error {
 }
 
 // signalInit uses a pidfd checked against the saved start time, so a
-// recycled pid is never signalled.
+// recycled pid is never signalled. A SIGKILL to a paused container is
+// followed by a thaw: on cgroup v1 a frozen task dies only once thawed
+// (podman's kill of a paused container relies on it, as on runc).
 func (l *loaded) signalInit(sig unix.Signal) error {
 	pidfd, err := unix.PidfdOpen(l.st.Pid, 0)
 	if err != nil {
@@ -56,7 +61,11 @@ func (l *loaded) signalInit(sig unix.Signal) error {
 	if !l.st.Alive() {
 		return ErrNotRunning
 	}
-	if err := unix.PidfdSendSignal(pidfd, sig, nil, 0); err != nil {
+	err = unix.PidfdSendSignal(pidfd, sig, nil, 0)
+	if sig == unix.SIGKILL && l.cg != nil && l.cg.Frozen() {
+		l.cg.Freeze(false)
+	}
+	if err != nil {
 		if errors.Is(err, unix.ESRCH) {
 			return ErrNotRunning
 		}
@@ -65,20 +74,74 @@ func (l *loaded) signalInit(sig unix.Signal) error {
 	return nil
 }
 
+// signalAll signals every process of the container that minirun can tell
+// is the container's: all those in the hierarchies where it created the
+// cgroup; in a cgroup it did not create, those in the container's own pid
+// namespace (a process someone else moved in is spared); otherwise, with
+// neither, only the init.
 func (l *loaded) signalAll(sig unix.Signal) error {
-	if !l.ownsCgroup() {
-		return l.signalInit(sig)
+	if l.cg != nil && l.cg.OwnsAny() {
+		return l.cg.Signal(sig, nil)
 	}
-	pids, err := l.cg.Pids()
+	if l.cg != nil {
+		if inNS, ok := l.ownPidNS(); ok {
+			defer inNS.Close()
+			return l.cg.Signal(sig, inNS.holds)
+		}
+	}
+	return l.signalInit(sig)
+}
+
+// pidNS is the container's own pid namespace, pinned by an open fd.
+type pidNS struct {
+	f  *os.File
+	id unix.Stat_t
+}
+
+// ownPidNS returns the pid namespace the container created, while its init
+// lives; false for a shared or joined one, where membership proves nothing.
+func (l *loaded) ownPidNS() (*pidNS, bool) {
+	spec, err := l.st.Config()
+	if err != nil || !namespaces.New(spec, specs.PIDNamespace) {
+		return nil, false
+	}
+	f, err := os.Open(fmt.Sprintf("/proc/%d/ns/pid", l.st.Pid))
 	if err != nil {
-		return err
+		return nil, false
 	}
-	for _, p := range pids {
-		unix.Kill(p, sig)
+	// Checked after the open: the namespace is then the live init's, not
+	// that of a process that reused its pid.
+	n := &pidNS{f: f}
+	if !l.st.Alive() || unix.Fstat(int(f.Fd()), &n.id) != nil {
+		f.Close()
+		return nil, false
 	}
-	// A frozen process only dies once thawed.
-	if sig == unix.SIGKILL && l.cg.Frozen() {
-		return l.cg.Freeze(false)
+	return n, true
+}
+
+func (n *pidNS) Close() { n.f.Close() }
+
+// holds reports whether pid lives in the namespace or in one nested in it.
+func (n *pidNS) holds(pid int) bool {
+	fd, err := unix.Open(fmt.Sprintf("/proc/%d/ns/pid", pid), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return false
 	}
-	return nil
+	// pid namespaces nest at most 32 deep (pid_namespaces(7)).
+	for depth := 0; depth <= 32; depth++ {
+		var st unix.Stat_t
+		if unix.Fstat(fd, &st) == nil && st.Dev == n.id.Dev && st.Ino == n.id.Ino {
+			unix.Close(fd)
+			return true
+		}
+		// EPERM once the walk reaches minirun's own namespace.
+		parent, err := unix.IoctlRetInt(fd, unix.NS_GET_PARENT)
+		unix.Close(fd)
+		if err != nil {
+			return false
+		}
+		fd = parent
+	}
+	unix.Close(fd)
+	return false
 }

@@ -2,8 +2,8 @@ package initproc
 
 import (
 	"bufio"
+	"bytes"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -12,7 +12,8 @@ import (
 
 // withHome adds HOME from the container's /etc/passwd when the process
 // env has none, as runc does (Docker relies on it for --user). The file is
-// read without magic links and at most 1 MiB of it: it is the image's.
+// the image's: readEtcFile refuses a FIFO, device or symlink there and caps
+// the size; an unreadable file counts as missing, so HOME is "/".
 func withHome(env []string, uid uint32) []string {
 	for _, e := range env {
 		if strings.HasPrefix(e, "HOME=") {
@@ -20,20 +21,32 @@ func withHome(env []string, uid uint32) []string {
 		}
 	}
 	home := "/"
-	how := unix.OpenHow{Flags: unix.O_RDONLY | unix.O_CLOEXEC, Resolve: unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_MAGICLINKS}
-	if fd, err := unix.Openat2(unix.AT_FDCWD, "/etc/passwd", &how); err == nil {
-		f := os.NewFile(uintptr(fd), "passwd")
-		if h := passwdHome(io.LimitReader(f, 1<<20), uid); h != "" {
-			home = h
-		}
-		f.Close()
+	if h := passwdHomeIn("/", uid); h != "" {
+		home = h
 	}
 	return append(append([]string{}, env...), "HOME="+home)
+}
+
+// passwdHomeIn looks uid up in the passwd file of root. The root is opened
+// by name, because RESOLVE_IN_ROOT relative to AT_FDCWD would resolve
+// /etc/passwd under the process's cwd (process.cwd), not under "/".
+func passwdHomeIn(root string, uid uint32) string {
+	rfd, err := unix.Open(root, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return ""
+	}
+	defer unix.Close(rfd)
+	b, err := readEtcFile(rfd, "etc/passwd")
+	if err != nil {
+		return ""
+	}
+	return passwdHome(bytes.NewReader(b), uid)
 }
 
 // passwdHome finds uid's home directory in passwd(5) lines.
 func passwdHome(r io.Reader, uid uint32) string {
 	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxEtcFile) // a long line must not end the scan
 	for sc.Scan() {
 		f := strings.Split(sc.Text(), ":")
 		if len(f) >= 6 && f[2] == strconv.FormatUint(uint64(uid), 10) {
