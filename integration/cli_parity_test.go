@@ -57,4 +57,3 @@ func TestEventsStreamsOOM(t *testing.T) {
 		}
 	}
 }
-
