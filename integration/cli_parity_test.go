@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +55,67 @@ func TestEventsStreamsOOM(t *testing.T) {
 			}
 		case <-deadline:
 			t.Fatal("no oom event within 3s of the OOM kill")
+		}
+	}
+}
+
+// exec.bats "exit codes": a failure to start the process exits 255, so it
+// is told apart from the process's own status; cgroups.bats: exec into a
+// paused container is refused unless --ignore-paused.
+func TestExecRuntimeErrorsExit255(t *testing.T) {
+	e := newEnv(t)
+	runningSleep(e, "c", nil)
+	for _, args := range [][]string{
+		{"exec", "--pid-file", "/non-existent/directory/pid", "c", "true"},
+		{"exec", "c", "no-such-binary"},
+		{"exec", "no_such_container", "true"},
+	} {
+		if r := e.run(args...); r.code != 255 || !strings.Contains(r.stderr, "exec failed: ") {
+			t.Errorf("%v: exit %d, %q; want 255 and \"exec failed: \"", args, r.code, r.stderr)
+		}
+	}
+	if r := e.run("exec", "c", "sh", "-c", "exit 42"); r.code != 42 {
+		t.Errorf("the process's own status: %d, want 42", r.code)
+	}
+	e.ok("pause", "c")
+	r := e.run("exec", "c", "true")
+	if r.code != 255 || !strings.Contains(r.stderr, "cannot exec in a paused container") {
+		t.Errorf("exec in paused: exit %d, %q", r.code, r.stderr)
+	}
+	go func() { time.Sleep(time.Second); e.run("resume", "c") }()
+	if out := e.ok("exec", "--ignore-paused", "c", "echo", "ok"); out != "ok\n" {
+		t.Errorf("exec --ignore-paused printed %q", out)
+	}
+}
+
+// runc's list: a missing default root is an empty list, a missing --root
+// an error.
+func TestListMissingRoot(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-such-root")
+	out, err := exec.Command(minirun, "--root", missing, "list").CombinedOutput()
+	if code := exitStatus(err); code != 1 || !strings.Contains(string(out), "open "+missing+": no such file or directory") {
+		t.Errorf("list --root %s: exit %d, %q", missing, code, out)
+	}
+}
+
+func exitStatus(err error) int {
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}
+
+// runc's update spells the flag --cpu-share.
+func TestUpdateCPUShareSpelling(t *testing.T) {
+	e := newEnv(t)
+	runningSleep(e, "c", nil)
+	e.ok("update", "--cpu-share", "512", "c")
+	if !cgroupV2() {
+		if got := v1File(e, "c", "cpu", "cpu.shares"); got != "512" {
+			t.Errorf("cpu.shares is %q after update --cpu-share 512", got)
 		}
 	}
 }
