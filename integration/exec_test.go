@@ -33,7 +33,8 @@ func TestExecExitCodesAndEnv(t *testing.T) {
 		t.Fatalf("exec saw %q", out)
 	}
 	r := e.run("exec", "c", "no-such-cmd")
-	if r.code != 1 || !strings.Contains(r.stderr, "executable file not found") {
+	// 255 as runc (exec.bats "exit codes"): not the process's status.
+	if r.code != 255 || !strings.Contains(r.stderr, "executable file not found") {
 		t.Fatalf("missing command: %d %q", r.code, r.stderr)
 	}
 }
@@ -65,7 +66,7 @@ func TestExecCapDoesNotReachInheritable(t *testing.T) {
 			t.Errorf("%s = %s: CAP_NET_ADMIN present=%v, want %v", set, r.Status[set], v&netAdmin != 0, want)
 		}
 	}
-	if r := e.run("exec", "--cap", "CAP_BOGUS", "c", "true"); r.code != 1 || !strings.Contains(r.stderr, `unknown capability "CAP_BOGUS"`) {
+	if r := e.run("exec", "--cap", "CAP_BOGUS", "c", "true"); r.code != 255 || !strings.Contains(r.stderr, `unknown capability "CAP_BOGUS"`) {
 		t.Errorf("bogus --cap: %d %q", r.code, r.stderr)
 	}
 }
@@ -77,13 +78,13 @@ func TestExecRefusesStoppedAndPaused(t *testing.T) {
 	if st := e.state("c"); st["status"] != "paused" {
 		t.Fatalf("after pause: %v", st["status"])
 	}
-	if r := e.run("exec", "c", "true"); r.code != 1 || !strings.Contains(r.stderr, "paused") {
+	if r := e.run("exec", "c", "true"); r.code != 255 || !strings.Contains(r.stderr, "paused") {
 		t.Errorf("exec in paused container: %d %q", r.code, r.stderr)
 	}
 	e.ok("resume", "c")
 	e.ok("kill", "c", "9")
 	waitFor(t, "stop", func() bool { return e.state("c")["status"] == "stopped" })
-	if r := e.run("exec", "c", "true"); r.code != 1 || !strings.Contains(r.stderr, "container not running") {
+	if r := e.run("exec", "c", "true"); r.code != 255 || !strings.Contains(r.stderr, "container not running") {
 		t.Errorf("exec in stopped container: %d %q", r.code, r.stderr)
 	}
 }

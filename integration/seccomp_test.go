@@ -130,3 +130,31 @@ func TestSeccompFlags(t *testing.T) {
 		t.Errorf("bogus flag: %d %q", r.code, r.stderr)
 	}
 }
+
+// A rule with two conditions on one argument (Docker's personality rule
+// shape) is split into one rule per condition, as runc does: either value
+// matches. Before, create refused it ("two checks on same syscall argument").
+func TestSeccompTwoConditionsOnOneArgument(t *testing.T) {
+	e := newEnv(t)
+	either := func(idx uint) []specs.LinuxSeccompArg {
+		return []specs.LinuxSeccompArg{{Index: idx, Value: 0o700, Op: specs.OpEqualTo}, {Index: idx, Value: 0o750, Op: specs.OpEqualTo}}
+	}
+	b := e.bundle("c", func(s *specs.Spec) {
+		s.Root.Readonly = false
+		s.Linux.Seccomp = &specs.LinuxSeccomp{
+			DefaultAction: specs.ActAllow,
+			Architectures: []specs.Arch{specs.ArchX86_64},
+			Syscalls: []specs.LinuxSyscall{
+				{Names: []string{"chmod"}, Action: specs.ActErrno, ErrnoRet: errnoPtr(13), Args: either(1)},
+				{Names: []string{"fchmodat"}, Action: specs.ActErrno, ErrnoRet: errnoPtr(13), Args: either(2)},
+			},
+		}
+		s.Process.Args = []string{"sh", "-c", "touch /tmp/f; for m in 700 750 755; do chmod $m /tmp/f 2>/dev/null && echo $m:ok || echo $m:denied; done"}
+	})
+	out := e.ok("run", "--bundle", b, "c")
+	for _, want := range []string{"700:denied", "750:denied", "755:ok"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output %q: want %s", out, want)
+		}
+	}
+}

@@ -107,3 +107,36 @@ func TestTerminalWithoutConsoleSocketIsRejected(t *testing.T) {
 	}
 	e.checkNothingLeft("c", "c")
 }
+
+// runc keeps the pty's default ONLCR for a console-socket receiver
+// (containerd and podman see "\r\n"), but clears it when it proxies the
+// terminal itself (tty.go recvtty: console.ClearONLCR), so the output of a
+// foreground `run` or `exec -t` ends lines in "\n" only.
+func TestTerminalLineEndings(t *testing.T) {
+	e := newEnv(t)
+	b := e.bundle("c", func(s *specs.Spec) {
+		s.Process.Terminal = true
+		s.Process.Args = []string{"sh", "-c", "echo one; echo two; sleep 100"}
+	})
+	sock, ch := consoleListener(t, e.dir)
+	e.ok("run", "-d", "--bundle", b, "--console-socket", sock, "c")
+	master := <-ch
+	if master == nil {
+		t.Fatal("no pty master received")
+	}
+	defer master.Close()
+	if out := readUntil(t, master, "two\r\n"); !strings.Contains(out, "one\r\ntwo\r\n") {
+		t.Errorf("console socket: %q, want the pty's default \\r\\n", out)
+	}
+
+	fg := e.bundle("fg", func(s *specs.Spec) {
+		s.Process.Terminal = true
+		s.Process.Args = []string{"sh", "-c", "echo one; echo two"}
+	})
+	if out := e.ok("run", "--bundle", fg, "fg"); out != "one\ntwo\n" {
+		t.Errorf("foreground run: %q, want %q", out, "one\ntwo\n")
+	}
+	if out := e.ok("exec", "-t", "c", "sh", "-c", "echo three; echo four"); out != "three\nfour\n" {
+		t.Errorf("foreground exec -t: %q, want %q", out, "three\nfour\n")
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 
 	"github.com/minirun/minirun/pkg/container"
@@ -16,6 +17,9 @@ func runEvents(g container.Global, args []string) (int, error) {
 	interval := fs.Duration("interval", 5e9, "time between stats lines")
 	if err := fs.Parse(args); err != nil {
 		return 2, err
+	}
+	if *interval <= 0 {
+		return 1, errors.New("duration interval must be greater than 0")
 	}
 	id, err := oneID(fs)
 	if err != nil {

@@ -43,7 +43,7 @@ func runExec(g container.Global, args []string) (int, error) {
 	fs.StringVar(&o.AppArmor, "apparmor", "", "AppArmor profile")
 	fs.IntVar(&o.PreserveFds, "preserve-fds", 0, "pass N extra fds (from 3) to the process")
 	fs.String("process-label", "", "SELinux label (ignored without SELinux)")
-	fs.Bool("ignore-paused", false, "accepted for runc compatibility")
+	fs.BoolVar(&o.IgnorePaused, "ignore-paused", false, "allow exec in a paused container")
 	fs.String("cgroup", "", "accepted for runc compatibility")
 	if err := fs.Parse(args); err != nil {
 		return 2, err
@@ -61,5 +61,11 @@ func runExec(g container.Global, args []string) (int, error) {
 			o.AdditionalGids = append(o.AdditionalGids, n)
 		}
 	}
-	return container.Exec(g, o)
+	code, err := container.Exec(g, o)
+	if err != nil {
+		// runc: every failure to start the process exits 255, so callers
+		// tell it from the process's own status ("exec failed: ...").
+		return 255, exitCode(255, fmt.Errorf("exec failed: %w", err))
+	}
+	return code, nil
 }

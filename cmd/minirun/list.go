@@ -1,7 +1,11 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"os"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/minirun/minirun/pkg/container"
 )
@@ -18,6 +22,11 @@ func runList(g container.Global, args []string) (int, error) {
 	fs.BoolVar(quiet, "q", false, "ids only")
 	if err := fs.Parse(args); err != nil {
 		return 2, err
+	}
+	// As runc: a missing default root means no containers yet, a missing
+	// --root is an error.
+	if _, err := os.Stat(g.Root); rootSet && errors.Is(err, os.ErrNotExist) {
+		return 1, fmt.Errorf("open %s: %w", g.Root, unix.ENOENT)
 	}
 	return 0, container.List(g, *format, *quiet, os.Stdout)
 }

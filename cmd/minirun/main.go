@@ -76,6 +76,7 @@ func realMain(args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	fs.Visit(func(f *flag.Flag) { rootSet = rootSet || f.Name == "root" })
 	if *showVersion {
 		fmt.Printf("minirun version %s\nspec: 1.3.0\n", version)
 		return 0
@@ -98,10 +99,30 @@ func realMain(args []string) int {
 		return 0
 	}
 	if err != nil {
+		var ce codedError
+		if errors.As(err, &ce) {
+			fail(ce.err)
+			return ce.code
+		}
 		return fail(err)
 	}
 	return code
 }
+
+// rootSet is whether --root was given: runc's list treats a missing
+// default root as "no containers" but a missing --root as an error.
+var rootSet bool
+
+// codedError is a failure with an exit status other than 1 (exec's 255).
+type codedError struct {
+	code int
+	err  error
+}
+
+func (c codedError) Error() string { return c.err.Error() }
+func (c codedError) Unwrap() error { return c.err }
+
+func exitCode(code int, err error) error { return codedError{code, err} }
 
 // fail reports err in the log (containerd reads the last error line of a
 // --log file) and as one plain line on stderr, and returns exit status 1.

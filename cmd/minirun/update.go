@@ -26,6 +26,8 @@ func runUpdate(g container.Global, args []string) (int, error) {
 		"pids-limit", "blkio-weight", "l3-cache-schema", "mem-bw-schema", "cpu-idle", "cpu-burst"} {
 		str[n] = fs.String(n, "", "see runc update")
 	}
+	// runc spells it --cpu-share; --cpu-shares (the config's name) stays.
+	fs.StringVar(str["cpu-shares"], "cpu-share", "", "CPU shares (relative weight)")
 	if err := fs.Parse(args); err != nil {
 		return 2, err
 	}

@@ -29,6 +29,41 @@ func OpenPty(ptmx *os.File) (master, slave *os.File, err error) {
 	return os.NewFile(uintptr(fd), "/dev/ptmx"), os.NewFile(sfd, fmt.Sprintf("/dev/pts/%d", n)), nil
 }
 
+// OpenPtyAs is OpenPty with the peer owned by uid, the container process's
+// user, so a non-root process can use its own terminal (runc's
+// fixStdioPermissions; tty.bats "tty owner"). The group is left to the
+// devpts mount's gid= option (5, tty, in the default config), as runc
+// does. uid is in the caller's user namespace, the container's.
+func OpenPtyAs(ptmx *os.File, uid int) (master, slave *os.File, err error) {
+	master, slave, err = OpenPty(ptmx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := SetOwner(slave, uid); err != nil {
+		master.Close()
+		slave.Close()
+		return nil, nil, err
+	}
+	return master, slave, nil
+}
+
+// SetOwner makes uid the owner of an open terminal. EPERM (the current
+// owner is not mapped in our user namespace) and EROFS (a read-only /dev)
+// leave it as it is, as runc does: the process can still write to it.
+func SetOwner(tty *os.File, uid int) error {
+	var st unix.Stat_t
+	if err := unix.Fstat(int(tty.Fd()), &st); err != nil {
+		return fmt.Errorf("fstat %s: %w", tty.Name(), err)
+	}
+	if int(st.Uid) == uid {
+		return nil
+	}
+	if err := unix.Fchown(int(tty.Fd()), uid, -1); err != nil && err != unix.EPERM && err != unix.EROFS {
+		return fmt.Errorf("chown %s to uid %d: %w", tty.Name(), uid, err)
+	}
+	return nil
+}
+
 // SendFd sends f over a unix socket with its name as the payload.
 func SendFd(sock *os.File, f *os.File) error {
 	rights := unix.UnixRights(int(f.Fd()))

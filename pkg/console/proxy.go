@@ -1,6 +1,7 @@
 package console
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -12,7 +13,14 @@ import (
 // for a foreground `run`, with the caller's terminal in raw mode and window
 // size changes forwarded. The returned function restores the terminal and
 // waits for the container's output to drain.
+//
+// Because we relay the pty's output to a caller who is not a terminal
+// emulator (a pipe, a log, or a raw terminal), ONLCR is cleared on the pty
+// so a line ends in "\n" as the program wrote it, as runc does when it
+// proxies (tty.go recvtty). A console-socket receiver gets the pty with
+// the kernel's default (ONLCR set), as from runc.
 func Proxy(master *os.File) (restore func()) {
+	_ = ClearONLCR(master) // a pty master always has termios
 	in := int(os.Stdin.Fd())
 	old, err := unix.IoctlGetTermios(in, unix.TCGETS)
 	isTTY := err == nil
@@ -52,4 +60,18 @@ func copySize(master *os.File) {
 	if ws, err := unix.IoctlGetWinsize(int(os.Stdin.Fd()), unix.TIOCGWINSZ); err == nil {
 		unix.IoctlSetWinsize(int(master.Fd()), unix.TIOCSWINSZ, ws)
 	}
+}
+
+// ClearONLCR turns off the output mapping of "\n" to "\r\n" on a pty;
+// either end may be given, as they share one termios.
+func ClearONLCR(f *os.File) error {
+	t, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	if err != nil {
+		return fmt.Errorf("get termios of %s: %w", f.Name(), err)
+	}
+	t.Oflag &^= unix.ONLCR
+	if err := unix.IoctlSetTermios(int(f.Fd()), unix.TCSETS, t); err != nil {
+		return fmt.Errorf("clear onlcr on %s: %w", f.Name(), err)
+	}
+	return nil
 }

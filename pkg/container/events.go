@@ -8,6 +8,9 @@ import (
 	"github.com/minirun/minirun/pkg/cgroups"
 )
 
+// oomPoll is how often a streaming `events` looks for new OOM kills.
+const oomPoll = 200 * time.Millisecond
+
 // Event is one line of `events`, in runc's shape.
 type Event struct {
 	Type string         `json:"type"`
@@ -33,7 +36,14 @@ func Events(g Global, id string, statsOnly bool, interval time.Duration, w io.Wr
 	if statsOnly {
 		return enc.Encode(Event{Type: "stats", ID: id, Data: &st})
 	}
+	// runc is woken by the kernel (memory.oom_control eventfd, inotify on
+	// memory.events) and prints "oom" at once; Docker marks the container
+	// OOMKilled from it. We poll the OOM-kill count often instead, apart
+	// from the stats interval, so the event is as prompt.
 	ooms := st.Memory.OOMKills
+	oomTick := time.NewTicker(oomPoll)
+	defer oomTick.Stop()
+	next := time.Now()
 	for l.st.Alive() {
 		st = l.cg.Stats()
 		if st.Memory.OOMKills > ooms {
@@ -42,10 +52,13 @@ func Events(g Global, id string, statsOnly bool, interval time.Duration, w io.Wr
 				return err
 			}
 		}
-		if err := enc.Encode(Event{Type: "stats", ID: id, Data: &st}); err != nil {
-			return err
+		if !time.Now().Before(next) {
+			if err := enc.Encode(Event{Type: "stats", ID: id, Data: &st}); err != nil {
+				return err
+			}
+			next = time.Now().Add(interval)
 		}
-		time.Sleep(interval)
+		<-oomTick.C
 	}
 	return nil
 }

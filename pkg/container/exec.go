@@ -31,6 +31,7 @@ type ExecOptions struct {
 	ConsoleSocket  string
 	Detach         bool
 	PreserveFds    int
+	IgnorePaused   bool // --ignore-paused: exec into a frozen cgroup
 }
 
 // Exec runs a process inside every namespace and the cgroup of a running
@@ -43,7 +44,9 @@ func Exec(g Global, o ExecOptions) (int, error) {
 	switch st := l.status(); st {
 	case "running", "created":
 	case "paused":
-		return 1, fmt.Errorf("cannot exec in a paused container")
+		if !o.IgnorePaused {
+			return 1, fmt.Errorf("cannot exec in a paused container (use --ignore-paused to override)")
+		}
 	default:
 		return 1, fmt.Errorf("cannot exec in a stopped container: %w", ErrNotRunning)
 	}

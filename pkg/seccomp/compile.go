@@ -186,6 +186,7 @@ func addRule(f *libseccomp.ScmpFilter, sys specs.LinuxSyscall, def specs.LinuxSe
 		}
 		conds = append(conds, c)
 	}
+	rules := ruleConditions(sys.Args, conds)
 	var warnings []string
 	for _, name := range sys.Names {
 		call, err := libseccomp.GetSyscallFromName(name)
@@ -194,15 +195,38 @@ func addRule(f *libseccomp.ScmpFilter, sys specs.LinuxSyscall, def specs.LinuxSe
 			continue
 		}
 		if len(conds) == 0 {
-			err = f.AddRule(call, act)
-		} else {
-			err = f.AddRuleConditional(call, act, conds)
+			if err := f.AddRule(call, act); err != nil {
+				return nil, fmt.Errorf("add rule for %s: %w", name, err)
+			}
+			continue
 		}
-		if err != nil {
-			return nil, fmt.Errorf("add rule for %s: %w", name, err)
+		for _, rc := range rules {
+			if err := f.AddRuleConditional(call, act, rc); err != nil {
+				return nil, fmt.Errorf("add rule for %s: %w", name, err)
+			}
 		}
 	}
 	return warnings, nil
+}
+
+// ruleConditions groups a syscall's conditions into rules. libseccomp
+// cannot AND two checks on the same argument ("two checks on same syscall
+// argument"), so when any argument is named twice every condition becomes
+// a rule of its own and the syscall matches when any one holds: runc's
+// behaviour (libcontainer/seccomp matchCall), which Docker's profile relies on.
+func ruleConditions(args []specs.LinuxSeccompArg, conds []libseccomp.ScmpCondition) [][]libseccomp.ScmpCondition {
+	seen := map[uint]bool{}
+	for _, a := range args {
+		if seen[a.Index] {
+			split := make([][]libseccomp.ScmpCondition, len(conds))
+			for i, c := range conds {
+				split[i] = []libseccomp.ScmpCondition{c}
+			}
+			return split
+		}
+		seen[a.Index] = true
+	}
+	return [][]libseccomp.ScmpCondition{conds}
 }
 
 func export(f *libseccomp.ScmpFilter) ([]byte, error) {

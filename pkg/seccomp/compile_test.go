@@ -150,3 +150,41 @@ func TestUnknownSyscallNameIsAWarning(t *testing.T) {
 		t.Fatalf("err %v warnings %v", err, warnings)
 	}
 }
+
+// Two conditions on one argument cannot be ANDed in one libseccomp rule;
+// runc then adds each condition as a rule of its own, so the syscall
+// matches when any of them holds. Docker's profile has this shape for
+// personality (arg0 == 0, arg0 == 8, ...).
+func TestSameArgumentConditionsBecomeSeparateRules(t *testing.T) {
+	prog := compile(t, &specs.LinuxSeccomp{
+		DefaultAction: specs.ActErrno, Architectures: []specs.Arch{specs.ArchX86_64},
+		Syscalls: []specs.LinuxSyscall{
+			{Names: []string{"exit_group"}, Action: specs.ActAllow},
+			{Names: []string{"personality"}, Action: specs.ActAllow, Args: []specs.LinuxSeccompArg{
+				{Index: 0, Value: 0, Op: specs.OpEqualTo},
+				{Index: 0, Value: 8, Op: specs.OpEqualTo},
+			}},
+			// Mixed: one argument twice, another once; every condition
+			// becomes its own rule, as in runc.
+			{Names: []string{"kill"}, Action: specs.ActAllow, Args: []specs.LinuxSeccompArg{
+				{Index: 0, Value: 1, Op: specs.OpEqualTo},
+				{Index: 0, Value: 2, Op: specs.OpEqualTo},
+				{Index: 1, Value: 15, Op: specs.OpEqualTo},
+			}},
+		},
+	})
+	checks := []struct {
+		nr   uint32
+		arg  []uint64
+		want uint32
+	}{
+		{135, []uint64{0}, retAllow}, {135, []uint64{8}, retAllow}, {135, []uint64{4}, retErrnoK | 1},
+		{62, []uint64{1, 9}, retAllow}, {62, []uint64{2, 9}, retAllow},
+		{62, []uint64{3, 15}, retAllow}, {62, []uint64{3, 9}, retErrnoK | 1},
+	}
+	for _, c := range checks {
+		if got := run(t, prog, archX8664, c.nr, c.arg...); got != c.want {
+			t.Errorf("syscall %d args %v: %#x, want %#x", c.nr, c.arg, got, c.want)
+		}
+	}
+}

@@ -19,7 +19,7 @@ func Validate(s *specs.Spec, newUserNS, joinsUserNS bool) error {
 	}
 	if hasMaps && !newUserNS {
 		if joinsUserNS {
-			return fmt.Errorf("linux.uidMappings: mappings cannot be set when joining an existing user namespace")
+			return checkJoined(s, "/proc")
 		}
 		return fmt.Errorf("linux.uidMappings: mappings need a user namespace in linux.namespaces")
 	}

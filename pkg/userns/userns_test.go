@@ -22,7 +22,7 @@ func TestValidate(t *testing.T) {
 		{"ok", withMaps(full, full), true, false, ""},
 		{"no maps", withMaps(nil, nil), true, false, "needs both"},
 		{"maps without ns", withMaps(full, full), false, false, "need a user namespace"},
-		{"maps with joined ns", withMaps(full, full), false, true, "cannot be set when joining"},
+		{"maps with joined ns not readable", withMaps(full, full), false, true, "linux.namespaces: read the mappings of user namespace"},
 		{"zero size", withMaps([]specs.LinuxIDMapping{{Size: 0}}, full), true, false, "linux.uidMappings[0].size"},
 		{"overlap", withMaps(full, []specs.LinuxIDMapping{{ContainerID: 0, HostID: 1000, Size: 10}, {ContainerID: 5, HostID: 2000, Size: 10}}), true, false, "linux.gidMappings[1]: containerID range overlaps"},
 	}
