@@ -51,7 +51,7 @@ func TestBadInputFailsCleanly(t *testing.T) {
 		{"apparmor", func(s *specs.Spec) { s.Process.ApparmorProfile = "minirun-test-unloaded" }, nil, apparmorRefusal()},
 		{"hook", func(s *specs.Spec) {
 			s.Hooks = &specs.Hooks{CreateRuntime: []specs.Hook{{Path: "/bin/false"}}}
-		}, nil, "createRuntime hook 0"},
+		}, nil, "error running createRuntime hook #0"},
 	}
 	for _, c := range cases {
 		b := e.bundle(c.name, c.mutate)

@@ -248,11 +248,12 @@ func (b *builder) handOver(bpf []byte) error {
 func (b *builder) runRuntimeHooks() error {
 	stateJSON := b.st.SpecStateJSON("creating")
 	if h := b.spec.Hooks; h != nil {
-		if err := hooks.Run(h.Prestart, stateJSON); err != nil {
-			return fmt.Errorf("prestart %w", err)
+		ctx := hooks.Context{Dir: b.st.Bundle}
+		if err := hooks.Prestart.Run(h.Prestart, stateJSON, ctx); err != nil {
+			return err
 		}
-		if err := hooks.Run(h.CreateRuntime, stateJSON); err != nil {
-			return fmt.Errorf("createRuntime %w", err)
+		if err := hooks.CreateRuntime.Run(h.CreateRuntime, stateJSON, ctx); err != nil {
+			return err
 		}
 	}
 	return protocol.Send(b.child.sock, protocol.HookState{Message: protocol.Message{Kind: protocol.KindHooksDone}, State: stateJSON})

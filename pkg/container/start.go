@@ -62,7 +62,7 @@ func (l *loaded) poststart() {
 	if err != nil || spec.Hooks == nil {
 		return
 	}
-	hooks.RunEach(spec.Hooks.Poststart, l.st.SpecStateJSON("running"), func(err error) { logs.Warnf("poststart %v", err) })
+	hooks.Poststart.RunEach(spec.Hooks.Poststart, l.st.SpecStateJSON("running"), hooks.Context{Dir: l.st.Bundle}, func(err error) { logs.Warnf("%v", err) })
 }
 
 func dialStart(dir string) (*net.UnixConn, error) {

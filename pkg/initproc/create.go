@@ -32,8 +32,8 @@ func createSequence(c *protocol.Config, sock *os.File) error {
 		return err
 	}
 	if s.Hooks != nil {
-		if err := hooks.Run(s.Hooks.CreateContainer, stateJSON); err != nil {
-			return fmt.Errorf("createContainer %w", err)
+		if err := hooks.CreateContainer.Run(s.Hooks.CreateContainer, stateJSON, hooks.Context{Dir: c.Rootfs, Env: []string{}}); err != nil {
+			return err
 		}
 	}
 	// Because /proc/sys on the runtime's own /proc resolves to the calling
@@ -199,8 +199,8 @@ func waitForStart(c *protocol.Config, p *prepared) error {
 
 func startAndExec(c *protocol.Config, p *prepared, state []byte) error {
 	if s := c.Spec; s.Hooks != nil {
-		if err := hooks.Run(s.Hooks.StartContainer, state); err != nil {
-			return fmt.Errorf("startContainer %w", err)
+		if err := hooks.StartContainer.Run(s.Hooks.StartContainer, state, hooks.Context{Env: p.env}); err != nil {
+			return err
 		}
 	}
 	return p.exec()

@@ -154,7 +154,7 @@ func setupConsole(c *protocol.Config, root int) (*os.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("process.terminal: %w", err)
 	}
-	master, slave, err := console.OpenPty(ptmx)
+	master, slave, err := console.OpenPtyAs(ptmx, int(c.Spec.Process.User.UID))
 	if err != nil {
 		ptmx.Close()
 		return nil, err

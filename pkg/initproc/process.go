@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/minirun/minirun/pkg/caps"
+	"github.com/minirun/minirun/pkg/envs"
 	"github.com/minirun/minirun/pkg/protocol"
 	"github.com/minirun/minirun/pkg/seccomp"
 	"golang.org/x/sys/unix"
@@ -47,7 +48,7 @@ func prepareProcess(c *protocol.Config, lsm *lsmAttrs) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	out.env = withHome(p.Env, p.User.UID)
+	out.env = withHome(envs.Clean(p.Env), p.User.UID)
 	// After the switch, so the lookup sees what the user may execute.
 	if out.path, err = lookPath(p.Args[0], p.Env); err != nil {
 		return nil, err
