@@ -1,9 +1,8 @@
 package container
 
 import (
-	"sort"
-
 	"github.com/minirun/minirun/pkg/caps"
+	"github.com/minirun/minirun/pkg/rootfs"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/opencontainers/runtime-spec/specs-go/features"
 )
@@ -12,12 +11,7 @@ import (
 func Features() features.Features {
 	t := true
 	ns := []string{"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"}
-	mountOpts := []string{"async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec",
-		"mand", "noatime", "nodev", "nodiratime", "noexec", "nomand", "norelatime", "nostrictatime",
-		"nosuid", "private", "rbind", "relatime", "remount", "ro", "rprivate", "rshared", "rslave",
-		"runbindable", "rw", "shared", "silent", "slave", "strictatime", "suid", "sync", "unbindable",
-		"rro", "rnosuid", "rnodev", "rnoexec", "rnoatime", "rnodiratime", "loud", "tmpcopyup"}
-	sort.Strings(mountOpts)
+	mountOpts := rootfs.MountOptions()
 	return features.Features{
 		OCIVersionMin: "1.0.0",
 		OCIVersionMax: specs.Version,

@@ -3,6 +3,7 @@ package rootfs
 import (
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -28,8 +29,8 @@ var flagOpts = map[string]struct {
 	"noexec": {true, unix.MS_NOEXEC}, "exec": {false, unix.MS_NOEXEC},
 	"sync": {true, unix.MS_SYNCHRONOUS}, "async": {false, unix.MS_SYNCHRONOUS},
 	"dirsync": {true, unix.MS_DIRSYNC}, "remount": {true, unix.MS_REMOUNT},
-	"mand": {true, unix.MS_MANDLOCK}, "nomand": {false, unix.MS_MANDLOCK},
-	"atime": {false, unix.MS_NOATIME}, "noatime": {true, unix.MS_NOATIME},
+	"nomand": {false, unix.MS_MANDLOCK},
+	"atime":  {false, unix.MS_NOATIME}, "noatime": {true, unix.MS_NOATIME},
 	"diratime": {false, unix.MS_NODIRATIME}, "nodiratime": {true, unix.MS_NODIRATIME},
 	"relatime": {true, unix.MS_RELATIME}, "norelatime": {false, unix.MS_RELATIME},
 	"strictatime": {true, unix.MS_STRICTATIME}, "nostrictatime": {false, unix.MS_STRICTATIME},
@@ -50,8 +51,51 @@ var recursiveAttrs = map[string]uint64{
 	"rnoatime": unix.MOUNT_ATTR_NOATIME, "rnodiratime": unix.MOUNT_ATTR_NODIRATIME,
 }
 
-// Options the kernel needs no help with but runtimes accept.
-var ignoredOpts = map[string]bool{"defaults": true, "tmpcopyup": true, "idmap": false, "ridmap": false}
+// "defaults" means no option at all (fstab(5)); it is accepted and
+// changes nothing.
+var ignoredOpts = map[string]bool{"defaults": true}
+
+// MountOptions lists every option minirun applies itself (`minirun
+// features` reports exactly these); a filesystem mount's other options
+// are its data, which the kernel checks.
+func MountOptions() []string {
+	var out []string
+	for o := range flagOpts {
+		out = append(out, o)
+	}
+	for o := range propagationOpts {
+		out = append(out, o)
+	}
+	for o := range recursiveAttrs {
+		out = append(out, o)
+	}
+	for o := range ignoredOpts {
+		out = append(out, o)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// validateOptions refuses what would be dropped in silence: a bind or
+// cgroup mount passes no data to a filesystem, so an option minirun does
+// not know there means nothing.
+func validateOptions(m specs.Mount) error {
+	for _, opt := range m.Options {
+		switch {
+		case opt == "mand":
+			// Linux 5.15 dropped mandatory locking; MS_MANDLOCK is ignored.
+			return fmt.Errorf("%q: the kernel no longer supports mandatory locking", opt)
+		case (opt == "sync" || opt == "dirsync") && isBind(m):
+			// A bind remount changes only per-mount flags (mount(2)).
+			return fmt.Errorf("%q is a filesystem flag a bind mount cannot change", opt)
+		}
+	}
+	o := parseOptions(m.Options)
+	if len(o.data) == 0 || !(isBind(m) || m.Type == "cgroup" || m.Type == "cgroup2") {
+		return nil
+	}
+	return fmt.Errorf("unknown mount option %q", o.data[0])
+}
 
 func parseOptions(opts []string) mountOpts {
 	var m mountOpts
@@ -89,9 +133,12 @@ func Validate(s *specs.Spec) error {
 			return fmt.Errorf("mounts[%d].destination: must be absolute, got %q", i, m.Destination)
 		}
 		for _, o := range m.Options {
-			if o == "idmap" || o == "ridmap" {
+			if o == "idmap" || o == "ridmap" || o == "tmpcopyup" {
 				return fmt.Errorf("mounts[%d].options: %q is not supported", i, o)
 			}
+		}
+		if err := validateOptions(m); err != nil {
+			return fmt.Errorf("mounts[%d].options: %w", i, err)
 		}
 		if isBind(m) && m.Source == "" {
 			return fmt.Errorf("mounts[%d].source: a bind mount needs a source", i)
