@@ -24,12 +24,24 @@ func refuseUnappliedProcess(p *specs.Process, field string) error {
 		return fmt.Errorf("%s.user.username: is a Windows field; on Linux give process.user.uid", field)
 	case p.CommandLine != "":
 		return fmt.Errorf("%s.commandLine: is a Windows field; on Linux give process.args", field)
-	case p.Scheduler != nil:
-		return fmt.Errorf("%s.scheduler: not supported by minirun", field)
-	case p.IOPriority != nil:
-		return fmt.Errorf("%s.ioPriority: not supported by minirun", field)
-	case p.ExecCPUAffinity != nil:
-		return fmt.Errorf("%s.execCPUAffinity: not supported by minirun", field)
+	}
+	return nil
+}
+
+// validateProcessAttrs checks the scheduling fields the init applies.
+func validateProcessAttrs(p *specs.Process, field string) error {
+	if p.Scheduler != nil {
+		if _, err := SchedAttr(p.Scheduler, field+".scheduler"); err != nil {
+			return err
+		}
+	}
+	if p.IOPriority != nil {
+		if _, err := IOPrio(p.IOPriority, field+".ioPriority"); err != nil {
+			return err
+		}
+	}
+	if p.ExecCPUAffinity != nil {
+		return validateCPUAffinity(p.ExecCPUAffinity, field+".execCPUAffinity")
 	}
 	return nil
 }
@@ -61,14 +73,20 @@ func refuseUnapplied(s *specs.Spec, sysRoot string) error {
 		return nil
 	}
 	switch {
-	case l.Personality != nil:
-		return fmt.Errorf("linux.personality: not supported by minirun")
-	case l.MemoryPolicy != nil:
-		return fmt.Errorf("linux.memoryPolicy: not supported by minirun")
 	case l.NetDevices != nil:
 		return fmt.Errorf("linux.netDevices: not supported by minirun")
 	case l.IntelRdt != nil:
 		return fmt.Errorf("linux.intelRdt: %s", intelRdtMissing(sysRoot))
+	}
+	if l.Personality != nil {
+		if _, err := Personality(l.Personality); err != nil {
+			return err
+		}
+	}
+	if l.MemoryPolicy != nil {
+		if _, err := MemoryPolicy(l.MemoryPolicy); err != nil {
+			return err
+		}
 	}
 	return refuseUnappliedResources(l.Resources, sysRoot)
 }

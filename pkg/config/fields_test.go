@@ -53,6 +53,12 @@ var handled = []string{
 	"linux.seccomp.syscalls.args.valueTwo", "linux.seccomp.syscalls.args.op",
 	"linux.rootfsPropagation", "linux.maskedPaths", "linux.readonlyPaths", "linux.mountLabel",
 	"linux.timeOffsets", "linux.timeOffsets.secs", "linux.timeOffsets.nanosecs",
+	"process.scheduler", "process.scheduler.policy", "process.scheduler.nice", "process.scheduler.priority",
+	"process.scheduler.flags", "process.scheduler.runtime", "process.scheduler.deadline", "process.scheduler.period",
+	"process.ioPriority", "process.ioPriority.class", "process.ioPriority.priority",
+	"process.execCPUAffinity", "process.execCPUAffinity.initial", "process.execCPUAffinity.final",
+	"linux.personality", "linux.personality.domain", "linux.personality.flags",
+	"linux.memoryPolicy", "linux.memoryPolicy.mode", "linux.memoryPolicy.nodes", "linux.memoryPolicy.flags",
 }
 
 // handledPrefixes are subtrees applied as a whole by one owner: the
@@ -68,13 +74,8 @@ var handledPrefixes = []string{
 var refused = []struct{ path, set string }{
 	{"process.user.username", `{"process":{"user":{"username":"root"}}}`},
 	{"process.commandLine", `{"process":{"commandLine":"sh"}}`},
-	{"process.scheduler", `{"process":{"scheduler":{"policy":"SCHED_OTHER"}}}`},
-	{"process.ioPriority", `{"process":{"ioPriority":{"class":"IOPRIO_CLASS_BE","priority":4}}}`},
-	{"process.execCPUAffinity", `{"process":{"execCPUAffinity":{"final":"0"}}}`},
 	{"mounts.uidMappings", `{"mounts":[{"destination":"/m","type":"bind","source":"/tmp","options":["bind"],"uidMappings":[{"containerID":0,"hostID":1000,"size":1}]}]}`},
 	{"mounts.gidMappings", `{"mounts":[{"destination":"/m","type":"bind","source":"/tmp","options":["bind"],"gidMappings":[{"containerID":0,"hostID":1000,"size":1}]}]}`},
-	{"linux.personality", `{"linux":{"personality":{"domain":"LINUX32"}}}`},
-	{"linux.memoryPolicy", `{"linux":{"memoryPolicy":{"mode":"MPOL_BIND","nodes":"0"}}}`},
 	{"linux.netDevices", `{"linux":{"netDevices":{"eth9":{"name":"eth0"}}}}`},
 	{"linux.intelRdt", `{"linux":{"intelRdt":{"closID":"c1"}}}`},
 	{"linux.resources.rdma", `{"linux":{"resources":{"rdma":{"mlx5_1":{"hcaHandles":3}}}}}`},

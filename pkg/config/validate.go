@@ -68,6 +68,9 @@ func ValidateProcess(p *specs.Process, field string) error {
 	if err := refuseUnappliedProcess(p, field); err != nil {
 		return err
 	}
+	if err := validateProcessAttrs(p, field); err != nil {
+		return err
+	}
 	if len(p.Args) == 0 || p.Args[0] == "" {
 		return fmt.Errorf("%s.args: at least the command is required", field)
 	}

@@ -2,6 +2,7 @@ package container
 
 import (
 	"github.com/minirun/minirun/pkg/caps"
+	"github.com/minirun/minirun/pkg/config"
 	"github.com/minirun/minirun/pkg/rootfs"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/opencontainers/runtime-spec/specs-go/features"
@@ -33,6 +34,7 @@ func Features() features.Features {
 			},
 			Apparmor:        &features.Apparmor{Enabled: &t},
 			Selinux:         &features.Selinux{Enabled: &t},
+			MemoryPolicy:    &features.MemoryPolicy{Modes: config.MemoryPolicyModes(), Flags: config.MemoryPolicyFlags()},
 			MountExtensions: &features.MountExtensions{IDMap: &features.IDMap{Enabled: new(bool)}},
 		},
 		Annotations: map[string]string{"org.opencontainers.runc.checkpoint.enabled": "false"},
