@@ -150,12 +150,12 @@ func remountBindPath(path string, flags uintptr) error {
 }
 
 func setRecursiveAttrs(target int, o mountOpts) error {
-	if o.recAttrSet == 0 {
+	if o.rec.set == 0 && o.rec.clr == 0 {
 		return nil
 	}
-	attr := unix.MountAttr{Attr_set: o.recAttrSet}
+	attr := unix.MountAttr{Attr_set: o.rec.set, Attr_clr: o.rec.clr}
 	if err := unix.MountSetattr(target, "", unix.AT_EMPTY_PATH|unix.AT_RECURSIVE, &attr); err != nil {
-		return fmt.Errorf("mount_setattr %#x: %w", o.recAttrSet, err)
+		return fmt.Errorf("mount_setattr set %#x clear %#x: %w", o.rec.set, o.rec.clr, err)
 	}
 	return nil
 }

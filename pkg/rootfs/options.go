@@ -15,7 +15,7 @@ type mountOpts struct {
 	flags       uintptr // MS_* applied at mount time
 	clear       uintptr // flags explicitly turned off (rw, suid, ...)
 	propagation []uintptr
-	recAttrSet  uint64 // MOUNT_ATTR_* applied recursively (rro, rnosuid, ...)
+	rec         recAttr // MOUNT_ATTR_* applied recursively (rro, rrw, ...)
 	data        []string
 }
 
@@ -36,6 +36,7 @@ var flagOpts = map[string]struct {
 	"strictatime": {true, unix.MS_STRICTATIME}, "nostrictatime": {false, unix.MS_STRICTATIME},
 	"bind": {true, unix.MS_BIND}, "rbind": {true, unix.MS_BIND | unix.MS_REC},
 	"silent": {true, unix.MS_SILENT}, "loud": {false, unix.MS_SILENT},
+	"nosymfollow": {true, unix.MS_NOSYMFOLLOW},
 }
 
 var propagationOpts = map[string]uintptr{
@@ -45,10 +46,24 @@ var propagationOpts = map[string]uintptr{
 	"unbindable": unix.MS_UNBINDABLE, "runbindable": unix.MS_UNBINDABLE | unix.MS_REC,
 }
 
-var recursiveAttrs = map[string]uint64{
-	"rro": unix.MOUNT_ATTR_RDONLY, "rnosuid": unix.MOUNT_ATTR_NOSUID,
-	"rnodev": unix.MOUNT_ATTR_NODEV, "rnoexec": unix.MOUNT_ATTR_NOEXEC,
-	"rnoatime": unix.MOUNT_ATTR_NOATIME, "rnodiratime": unix.MOUNT_ATTR_NODIRATIME,
+// recAttr is one recursive option as mount_setattr(2) takes it.
+type recAttr struct{ set, clr uint64 }
+
+// recursiveAttrs are the r* options, applied to the mount and every mount
+// below it (mount_setattr(2) with AT_RECURSIVE). The access-time values
+// are an enum, not bits: changing one needs MOUNT_ATTR__ATIME cleared.
+var recursiveAttrs = map[string]recAttr{
+	"rro": {set: unix.MOUNT_ATTR_RDONLY}, "rrw": {clr: unix.MOUNT_ATTR_RDONLY},
+	"rnosuid": {set: unix.MOUNT_ATTR_NOSUID}, "rsuid": {clr: unix.MOUNT_ATTR_NOSUID},
+	"rnodev": {set: unix.MOUNT_ATTR_NODEV}, "rdev": {clr: unix.MOUNT_ATTR_NODEV},
+	"rnoexec": {set: unix.MOUNT_ATTR_NOEXEC}, "rexec": {clr: unix.MOUNT_ATTR_NOEXEC},
+	"rnodiratime": {set: unix.MOUNT_ATTR_NODIRATIME}, "rdiratime": {clr: unix.MOUNT_ATTR_NODIRATIME},
+	"rnosymfollow": {set: unix.MOUNT_ATTR_NOSYMFOLLOW}, "rsymfollow": {clr: unix.MOUNT_ATTR_NOSYMFOLLOW},
+	"rnoatime":     {set: unix.MOUNT_ATTR_NOATIME, clr: unix.MOUNT_ATTR__ATIME},
+	"rstrictatime": {set: unix.MOUNT_ATTR_STRICTATIME, clr: unix.MOUNT_ATTR__ATIME},
+	"rrelatime":    {set: unix.MOUNT_ATTR_RELATIME, clr: unix.MOUNT_ATTR__ATIME},
+	// "atime" is "not noatime", whose kernel default is relatime (mount(8)).
+	"ratime": {set: unix.MOUNT_ATTR_RELATIME, clr: unix.MOUNT_ATTR__ATIME},
 }
 
 // "defaults" means no option at all (fstab(5)); it is accepted and
@@ -111,7 +126,12 @@ func parseOptions(opts []string) mountOpts {
 		} else if p, ok := propagationOpts[o]; ok {
 			m.propagation = append(m.propagation, p)
 		} else if a, ok := recursiveAttrs[o]; ok {
-			m.recAttrSet |= a
+			// A later option wins: its bits leave the other set.
+			if a.clr&unix.MOUNT_ATTR__ATIME != 0 {
+				m.rec.set &^= unix.MOUNT_ATTR__ATIME
+			}
+			m.rec.set = m.rec.set&^a.clr | a.set
+			m.rec.clr = m.rec.clr&^a.set | a.clr
 		} else if !ignoredOpts[o] {
 			m.data = append(m.data, o)
 		}
