@@ -96,3 +96,44 @@ func TestRecursiveMountOptions(t *testing.T) {
 		t.Errorf("rro,rnosymfollow submount: output %q, want only the file's content", out)
 	}
 }
+
+// TestTmpcopyup: a tmpfs with tmpcopyup starts with the image's files
+// (content, modes, owners, symlinks, subdirectories), is writable without
+// touching the image, and is read-only afterwards when asked.
+func TestTmpcopyup(t *testing.T) {
+	e := newEnv(t)
+	var rootfs string
+	b := e.bundle("c", func(s *specs.Spec) {
+		s.Mounts = append(s.Mounts,
+			specs.Mount{Destination: "/etc/tc", Type: "tmpfs", Source: "tmpfs", Options: []string{"tmpcopyup", "size=1m"}},
+			specs.Mount{Destination: "/etc/tcro", Type: "tmpfs", Source: "tmpfs", Options: []string{"tmpcopyup", "ro"}})
+		s.Process.Args = []string{"sh", "-c", "grep -c ' /etc/tc .* - tmpfs ' /proc/self/mountinfo; cd /etc/tc; cat f d/g; " +
+			"stat -c '%n %a %u:%g' f d d/g; readlink l; echo new > n && cat n; " +
+			"cat /etc/tcro/f; touch /etc/tcro/x 2>/dev/null || echo ro-refused"}
+	})
+	rootfs = filepath.Join(b, "rootfs")
+	for _, d := range []string{"etc/tc/d", "etc/tcro"} {
+		must(t, os.MkdirAll(filepath.Join(rootfs, d), 0o755))
+	}
+	must(t, os.WriteFile(filepath.Join(rootfs, "etc/tc/f"), []byte("image-f\n"), 0o604))
+	must(t, os.WriteFile(filepath.Join(rootfs, "etc/tc/d/g"), []byte("image-g\n"), 0o644))
+	must(t, os.Chown(filepath.Join(rootfs, "etc/tc/f"), 1000, 1000))
+	must(t, os.Chown(filepath.Join(rootfs, "etc/tc/d/g"), 1000, 100))
+	must(t, os.Chmod(filepath.Join(rootfs, "etc/tc/d"), 0o750))
+	must(t, os.Symlink("../f", filepath.Join(rootfs, "etc/tc/l")))
+	must(t, os.WriteFile(filepath.Join(rootfs, "etc/tcro/f"), []byte("ro-f\n"), 0o644))
+	out := e.ok("run", "--bundle", b, "c")
+	want := "1\nimage-f\nimage-g\nf 604 1000:1000\nd 750 0:0\nd/g 644 1000:100\n../f\nnew\nro-f\nro-refused\n"
+	if out != want {
+		t.Errorf("output:\n%s\nwant:\n%s", out, want)
+	}
+	if b, _ := os.ReadFile(filepath.Join(rootfs, "etc/tc/f")); string(b) != "image-f\n" {
+		t.Errorf("the image's file was changed: %q", b)
+	}
+	r := e.run("run", "--bundle", e.bundle("bad", func(s *specs.Spec) {
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/x", Type: "bind", Source: e.dir, Options: []string{"rbind", "tmpcopyup"}})
+	}), "bad")
+	if r.code != 1 || !strings.Contains(r.stderr, `].options: "tmpcopyup" needs a tmpfs mount`) {
+		t.Errorf("tmpcopyup on a bind: exit %d %q", r.code, r.stderr)
+	}
+}

@@ -17,6 +17,7 @@ type mountOpts struct {
 	propagation []uintptr
 	rec         recAttr // MOUNT_ATTR_* applied recursively (rro, rrw, ...)
 	data        []string
+	copyUp      bool // tmpcopyup: fill a new tmpfs with what it covers
 }
 
 var flagOpts = map[string]struct {
@@ -87,6 +88,7 @@ func MountOptions() []string {
 	for o := range ignoredOpts {
 		out = append(out, o)
 	}
+	out = append(out, "tmpcopyup")
 	sort.Strings(out)
 	return out
 }
@@ -106,6 +108,9 @@ func validateOptions(m specs.Mount) error {
 		}
 	}
 	o := parseOptions(m.Options)
+	if o.copyUp && m.Type != "tmpfs" {
+		return fmt.Errorf("\"tmpcopyup\" needs a tmpfs mount, not type %q", m.Type)
+	}
 	if len(o.data) == 0 || !(isBind(m) || m.Type == "cgroup" || m.Type == "cgroup2") {
 		return nil
 	}
@@ -132,6 +137,8 @@ func parseOptions(opts []string) mountOpts {
 			}
 			m.rec.set = m.rec.set&^a.clr | a.set
 			m.rec.clr = m.rec.clr&^a.set | a.clr
+		} else if o == "tmpcopyup" {
+			m.copyUp = true
 		} else if !ignoredOpts[o] {
 			m.data = append(m.data, o)
 		}
@@ -153,7 +160,7 @@ func Validate(s *specs.Spec) error {
 			return fmt.Errorf("mounts[%d].destination: must be absolute, got %q", i, m.Destination)
 		}
 		for _, o := range m.Options {
-			if o == "idmap" || o == "ridmap" || o == "tmpcopyup" {
+			if o == "idmap" || o == "ridmap" {
 				return fmt.Errorf("mounts[%d].options: %q is not supported", i, o)
 			}
 		}
