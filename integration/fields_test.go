@@ -35,7 +35,6 @@ func TestUnappliedFieldsRefused(t *testing.T) {
 		{"bogus", bind("bogus"), `].options: unknown mount option "bogus"`},
 		{"mand", bind("mand"), `].options: "mand": the kernel no longer supports mandatory locking`},
 		{"sync", bind("sync"), `].options: "sync" is a filesystem flag a bind mount cannot change`},
-		{"idmap", bind("idmap"), `].options: "idmap"`},
 	}
 	for _, c := range cases {
 		b := e.bundle(c.name, c.mutate)

@@ -60,14 +60,6 @@ func refuseUnapplied(s *specs.Spec, sysRoot string) error {
 	case s.FreeBSD != nil:
 		return fmt.Errorf("freebsd: not supported on Linux")
 	}
-	for i, m := range s.Mounts {
-		if m.UIDMappings != nil {
-			return fmt.Errorf("mounts[%d].uidMappings: idmapped mounts are not supported by minirun", i)
-		}
-		if m.GIDMappings != nil {
-			return fmt.Errorf("mounts[%d].gidMappings: idmapped mounts are not supported by minirun", i)
-		}
-	}
 	l := s.Linux
 	if l == nil {
 		return nil

@@ -25,6 +25,8 @@ var handled = []string{
 	"process.noNewPrivileges", "process.apparmorProfile", "process.oomScoreAdj", "process.selinuxLabel",
 	"root", "root.path", "root.readonly", "hostname", "domainname",
 	"mounts", "mounts.destination", "mounts.type", "mounts.source", "mounts.options",
+	"mounts.uidMappings", "mounts.uidMappings.containerID", "mounts.uidMappings.hostID", "mounts.uidMappings.size",
+	"mounts.gidMappings", "mounts.gidMappings.containerID", "mounts.gidMappings.hostID", "mounts.gidMappings.size",
 	"hooks", "annotations",
 	"linux", "linux.uidMappings", "linux.uidMappings.containerID", "linux.uidMappings.hostID", "linux.uidMappings.size",
 	"linux.gidMappings", "linux.gidMappings.containerID", "linux.gidMappings.hostID", "linux.gidMappings.size",
@@ -74,8 +76,6 @@ var handledPrefixes = []string{
 var refused = []struct{ path, set string }{
 	{"process.user.username", `{"process":{"user":{"username":"root"}}}`},
 	{"process.commandLine", `{"process":{"commandLine":"sh"}}`},
-	{"mounts.uidMappings", `{"mounts":[{"destination":"/m","type":"bind","source":"/tmp","options":["bind"],"uidMappings":[{"containerID":0,"hostID":1000,"size":1}]}]}`},
-	{"mounts.gidMappings", `{"mounts":[{"destination":"/m","type":"bind","source":"/tmp","options":["bind"],"gidMappings":[{"containerID":0,"hostID":1000,"size":1}]}]}`},
 	{"linux.netDevices", `{"linux":{"netDevices":{"eth9":{"name":"eth0"}}}}`},
 	{"linux.intelRdt", `{"linux":{"intelRdt":{"closID":"c1"}}}`},
 	{"linux.resources.rdma", `{"linux":{"resources":{"rdma":{"mlx5_1":{"hcaHandles":3}}}}}`},

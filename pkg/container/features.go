@@ -35,7 +35,7 @@ func Features() features.Features {
 			Apparmor:        &features.Apparmor{Enabled: &t},
 			Selinux:         &features.Selinux{Enabled: &t},
 			MemoryPolicy:    &features.MemoryPolicy{Modes: config.MemoryPolicyModes(), Flags: config.MemoryPolicyFlags()},
-			MountExtensions: &features.MountExtensions{IDMap: &features.IDMap{Enabled: new(bool)}},
+			MountExtensions: &features.MountExtensions{IDMap: &features.IDMap{Enabled: &t}},
 		},
 		Annotations: map[string]string{"org.opencontainers.runc.checkpoint.enabled": "false"},
 	}

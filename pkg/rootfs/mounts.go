@@ -44,6 +44,8 @@ func (b *builder) mountOne(i int, m specs.Mount) error {
 	}
 	switch {
 	case err != nil:
+	case bind && idmapped(m):
+		err = bindIdmapped(m, o, target)
 	case bind:
 		err = unix.Mount(m.Source, fdPath(target), "", o.flags&(unix.MS_BIND|unix.MS_REC), "")
 	case o.copyUp:

@@ -18,6 +18,8 @@ type mountOpts struct {
 	rec         recAttr // MOUNT_ATTR_* applied recursively (rro, rrw, ...)
 	data        []string
 	copyUp      bool // tmpcopyup: fill a new tmpfs with what it covers
+	idmap       bool // idmap: the bind's top mount is idmapped
+	ridmap      bool // ridmap: the bind and every mount below it
 }
 
 var flagOpts = map[string]struct {
@@ -88,7 +90,7 @@ func MountOptions() []string {
 	for o := range ignoredOpts {
 		out = append(out, o)
 	}
-	out = append(out, "tmpcopyup")
+	out = append(out, "tmpcopyup", "idmap", "ridmap")
 	sort.Strings(out)
 	return out
 }
@@ -139,6 +141,10 @@ func parseOptions(opts []string) mountOpts {
 			m.rec.clr = m.rec.clr&^a.set | a.clr
 		} else if o == "tmpcopyup" {
 			m.copyUp = true
+		} else if o == "idmap" {
+			m.idmap = true
+		} else if o == "ridmap" {
+			m.ridmap = true
 		} else if !ignoredOpts[o] {
 			m.data = append(m.data, o)
 		}
@@ -159,10 +165,8 @@ func Validate(s *specs.Spec) error {
 		if !strings.HasPrefix(m.Destination, "/") {
 			return fmt.Errorf("mounts[%d].destination: must be absolute, got %q", i, m.Destination)
 		}
-		for _, o := range m.Options {
-			if o == "idmap" || o == "ridmap" {
-				return fmt.Errorf("mounts[%d].options: %q is not supported", i, o)
-			}
+		if err := validateIdmap(s, i, m); err != nil {
+			return err
 		}
 		if err := validateOptions(m); err != nil {
 			return fmt.Errorf("mounts[%d].options: %w", i, err)
