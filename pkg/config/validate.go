@@ -33,6 +33,7 @@ func Validate(s *specs.Spec, o Options) error {
 	}
 	checks := []func() error{
 		func() error { return ValidateProcess(s.Process, "process") },
+		func() error { return refuseUnapplied(s, o.SysRoot) },
 		func() error { return namespaces.Validate(s) },
 		func() error {
 			return userns.Validate(s, namespaces.New(s, specs.UserNamespace),
@@ -64,6 +65,12 @@ var rlimitTypes = map[string]bool{
 // ValidateProcess checks a process section (also exec's process.json);
 // field prefixes the errors.
 func ValidateProcess(p *specs.Process, field string) error {
+	if err := refuseUnappliedProcess(p, field); err != nil {
+		return err
+	}
+	if err := validateProcessAttrs(p, field); err != nil {
+		return err
+	}
 	if len(p.Args) == 0 || p.Args[0] == "" {
 		return fmt.Errorf("%s.args: at least the command is required", field)
 	}

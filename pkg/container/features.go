@@ -1,9 +1,9 @@
 package container
 
 import (
-	"sort"
-
 	"github.com/minirun/minirun/pkg/caps"
+	"github.com/minirun/minirun/pkg/config"
+	"github.com/minirun/minirun/pkg/rootfs"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/opencontainers/runtime-spec/specs-go/features"
 )
@@ -12,12 +12,7 @@ import (
 func Features() features.Features {
 	t := true
 	ns := []string{"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"}
-	mountOpts := []string{"async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec",
-		"mand", "noatime", "nodev", "nodiratime", "noexec", "nomand", "norelatime", "nostrictatime",
-		"nosuid", "private", "rbind", "relatime", "remount", "ro", "rprivate", "rshared", "rslave",
-		"runbindable", "rw", "shared", "silent", "slave", "strictatime", "suid", "sync", "unbindable",
-		"rro", "rnosuid", "rnodev", "rnoexec", "rnoatime", "rnodiratime", "loud", "tmpcopyup"}
-	sort.Strings(mountOpts)
+	mountOpts := rootfs.MountOptions()
 	return features.Features{
 		OCIVersionMin: "1.0.0",
 		OCIVersionMax: specs.Version,
@@ -39,7 +34,8 @@ func Features() features.Features {
 			},
 			Apparmor:        &features.Apparmor{Enabled: &t},
 			Selinux:         &features.Selinux{Enabled: &t},
-			MountExtensions: &features.MountExtensions{IDMap: &features.IDMap{Enabled: new(bool)}},
+			MemoryPolicy:    &features.MemoryPolicy{Modes: config.MemoryPolicyModes(), Flags: config.MemoryPolicyFlags()},
+			MountExtensions: &features.MountExtensions{IDMap: &features.IDMap{Enabled: &t}},
 		},
 		Annotations: map[string]string{"org.opencontainers.runc.checkpoint.enabled": "false"},
 	}

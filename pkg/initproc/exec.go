@@ -12,6 +12,11 @@ import (
 // execSequence runs a new process in a running container whose namespaces
 // the bootstrap already joined.
 func execSequence(c *protocol.Config, sock *os.File) error {
+	// execCPUAffinity.initial covers the runtime's work here; the final
+	// one is set for the process just before its security settings.
+	if err := setInitialAffinity(c); err != nil {
+		return err
+	}
 	lsm, err := openLSM(c.Spec.Process)
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 // an interface so a recording fake can check their order in unit tests.
 type kernel interface {
 	SetRlimits([]specs.POSIXRlimit) error
+	SetProcessAttrs(procAttrs) error
 	ApplyLSM() error
 	SetNoNewPrivs() error
 	LoadSeccomp(bpf []byte, flags uint) error
@@ -50,6 +51,8 @@ func (realKernel) SetRlimits(list []specs.POSIXRlimit) error {
 	}
 	return nil
 }
+
+func (realKernel) SetProcessAttrs(a procAttrs) error { return a.apply() }
 
 func (k realKernel) ApplyLSM() error { return k.lsm.apply() }
 

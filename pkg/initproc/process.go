@@ -63,6 +63,16 @@ func applySecurity(k kernel, c *protocol.Config, cwd int) (*prepared, error) {
 	if err := k.SetRlimits(p.Rlimits); err != nil {
 		return nil, err
 	}
+	attrs, err := attrsOf(c)
+	if err != nil {
+		return nil, err
+	}
+	// Because a real-time policy needs CAP_SYS_NICE and the RT I/O class
+	// CAP_SYS_ADMIN (sched(7), ioprio_set(2)), and a seccomp filter may
+	// forbid personality(2) or set_mempolicy(2), these come before both.
+	if err := k.SetProcessAttrs(attrs); err != nil {
+		return nil, err
+	}
 	// The exec label is consumed by execve(2), so it can be set early.
 	if err := k.ApplyLSM(); err != nil {
 		return nil, err

@@ -37,12 +37,30 @@ func (b *builder) mountOne(i int, m specs.Mount) error {
 	if err != nil {
 		return fmt.Errorf("mounts[%d] %s: %w", i, m.Destination, err)
 	}
-	if bind {
+	covered := -1
+	if o.copyUp {
+		// Opened before the mount covers it; the target fd is O_PATH.
+		covered, err = unix.Openat(target, ".", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	}
+	switch {
+	case err != nil:
+	case bind && idmapped(m):
+		err = bindIdmapped(m, o, target)
+	case bind:
 		err = unix.Mount(m.Source, fdPath(target), "", o.flags&(unix.MS_BIND|unix.MS_REC), "")
-	} else {
+	case o.copyUp:
+		// Because a read-only tmpfs could not be filled, it is mounted
+		// writable and made read-only once the copy is done.
+		rw := o
+		rw.flags &^= unix.MS_RDONLY
+		err = b.fsMount(m, target, rw)
+	default:
 		err = b.fsMount(m, target, o)
 	}
 	unix.Close(target)
+	if covered >= 0 {
+		defer unix.Close(covered)
+	}
 	if err != nil {
 		return fmt.Errorf("mounts[%d] %s: %w", i, m.Destination, err)
 	}
@@ -52,6 +70,11 @@ func (b *builder) mountOne(i int, m specs.Mount) error {
 		return fmt.Errorf("mounts[%d] %s: %w", i, m.Destination, err)
 	}
 	defer unix.Close(target)
+	if o.copyUp {
+		if err := copyUp(covered, target, m, o, b.mountLabel); err != nil {
+			return fmt.Errorf("mounts[%d] %s: tmpcopyup: %w", i, m.Destination, err)
+		}
+	}
 	if bind {
 		err = bindFlags(target, o)
 	} else {
@@ -150,12 +173,12 @@ func remountBindPath(path string, flags uintptr) error {
 }
 
 func setRecursiveAttrs(target int, o mountOpts) error {
-	if o.recAttrSet == 0 {
+	if o.rec.set == 0 && o.rec.clr == 0 {
 		return nil
 	}
-	attr := unix.MountAttr{Attr_set: o.recAttrSet}
+	attr := unix.MountAttr{Attr_set: o.rec.set, Attr_clr: o.rec.clr}
 	if err := unix.MountSetattr(target, "", unix.AT_EMPTY_PATH|unix.AT_RECURSIVE, &attr); err != nil {
-		return fmt.Errorf("mount_setattr %#x: %w", o.recAttrSet, err)
+		return fmt.Errorf("mount_setattr set %#x clear %#x: %w", o.rec.set, o.rec.clr, err)
 	}
 	return nil
 }

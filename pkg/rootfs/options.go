@@ -3,6 +3,7 @@ package rootfs
 import (
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -14,8 +15,11 @@ type mountOpts struct {
 	flags       uintptr // MS_* applied at mount time
 	clear       uintptr // flags explicitly turned off (rw, suid, ...)
 	propagation []uintptr
-	recAttrSet  uint64 // MOUNT_ATTR_* applied recursively (rro, rnosuid, ...)
+	rec         recAttr // MOUNT_ATTR_* applied recursively (rro, rrw, ...)
 	data        []string
+	copyUp      bool // tmpcopyup: fill a new tmpfs with what it covers
+	idmap       bool // idmap: the bind's top mount is idmapped
+	ridmap      bool // ridmap: the bind and every mount below it
 }
 
 var flagOpts = map[string]struct {
@@ -28,13 +32,14 @@ var flagOpts = map[string]struct {
 	"noexec": {true, unix.MS_NOEXEC}, "exec": {false, unix.MS_NOEXEC},
 	"sync": {true, unix.MS_SYNCHRONOUS}, "async": {false, unix.MS_SYNCHRONOUS},
 	"dirsync": {true, unix.MS_DIRSYNC}, "remount": {true, unix.MS_REMOUNT},
-	"mand": {true, unix.MS_MANDLOCK}, "nomand": {false, unix.MS_MANDLOCK},
-	"atime": {false, unix.MS_NOATIME}, "noatime": {true, unix.MS_NOATIME},
+	"nomand": {false, unix.MS_MANDLOCK},
+	"atime":  {false, unix.MS_NOATIME}, "noatime": {true, unix.MS_NOATIME},
 	"diratime": {false, unix.MS_NODIRATIME}, "nodiratime": {true, unix.MS_NODIRATIME},
 	"relatime": {true, unix.MS_RELATIME}, "norelatime": {false, unix.MS_RELATIME},
 	"strictatime": {true, unix.MS_STRICTATIME}, "nostrictatime": {false, unix.MS_STRICTATIME},
 	"bind": {true, unix.MS_BIND}, "rbind": {true, unix.MS_BIND | unix.MS_REC},
 	"silent": {true, unix.MS_SILENT}, "loud": {false, unix.MS_SILENT},
+	"nosymfollow": {true, unix.MS_NOSYMFOLLOW},
 }
 
 var propagationOpts = map[string]uintptr{
@@ -44,14 +49,75 @@ var propagationOpts = map[string]uintptr{
 	"unbindable": unix.MS_UNBINDABLE, "runbindable": unix.MS_UNBINDABLE | unix.MS_REC,
 }
 
-var recursiveAttrs = map[string]uint64{
-	"rro": unix.MOUNT_ATTR_RDONLY, "rnosuid": unix.MOUNT_ATTR_NOSUID,
-	"rnodev": unix.MOUNT_ATTR_NODEV, "rnoexec": unix.MOUNT_ATTR_NOEXEC,
-	"rnoatime": unix.MOUNT_ATTR_NOATIME, "rnodiratime": unix.MOUNT_ATTR_NODIRATIME,
+// recAttr is one recursive option as mount_setattr(2) takes it.
+type recAttr struct{ set, clr uint64 }
+
+// recursiveAttrs are the r* options, applied to the mount and every mount
+// below it (mount_setattr(2) with AT_RECURSIVE). The access-time values
+// are an enum, not bits: changing one needs MOUNT_ATTR__ATIME cleared.
+var recursiveAttrs = map[string]recAttr{
+	"rro": {set: unix.MOUNT_ATTR_RDONLY}, "rrw": {clr: unix.MOUNT_ATTR_RDONLY},
+	"rnosuid": {set: unix.MOUNT_ATTR_NOSUID}, "rsuid": {clr: unix.MOUNT_ATTR_NOSUID},
+	"rnodev": {set: unix.MOUNT_ATTR_NODEV}, "rdev": {clr: unix.MOUNT_ATTR_NODEV},
+	"rnoexec": {set: unix.MOUNT_ATTR_NOEXEC}, "rexec": {clr: unix.MOUNT_ATTR_NOEXEC},
+	"rnodiratime": {set: unix.MOUNT_ATTR_NODIRATIME}, "rdiratime": {clr: unix.MOUNT_ATTR_NODIRATIME},
+	"rnosymfollow": {set: unix.MOUNT_ATTR_NOSYMFOLLOW}, "rsymfollow": {clr: unix.MOUNT_ATTR_NOSYMFOLLOW},
+	"rnoatime":     {set: unix.MOUNT_ATTR_NOATIME, clr: unix.MOUNT_ATTR__ATIME},
+	"rstrictatime": {set: unix.MOUNT_ATTR_STRICTATIME, clr: unix.MOUNT_ATTR__ATIME},
+	"rrelatime":    {set: unix.MOUNT_ATTR_RELATIME, clr: unix.MOUNT_ATTR__ATIME},
+	// "atime" is "not noatime", whose kernel default is relatime (mount(8)).
+	"ratime": {set: unix.MOUNT_ATTR_RELATIME, clr: unix.MOUNT_ATTR__ATIME},
 }
 
-// Options the kernel needs no help with but runtimes accept.
-var ignoredOpts = map[string]bool{"defaults": true, "tmpcopyup": true, "idmap": false, "ridmap": false}
+// "defaults" means no option at all (fstab(5)); it is accepted and
+// changes nothing.
+var ignoredOpts = map[string]bool{"defaults": true}
+
+// MountOptions lists every option minirun applies itself (`minirun
+// features` reports exactly these); a filesystem mount's other options
+// are its data, which the kernel checks.
+func MountOptions() []string {
+	var out []string
+	for o := range flagOpts {
+		out = append(out, o)
+	}
+	for o := range propagationOpts {
+		out = append(out, o)
+	}
+	for o := range recursiveAttrs {
+		out = append(out, o)
+	}
+	for o := range ignoredOpts {
+		out = append(out, o)
+	}
+	out = append(out, "tmpcopyup", "idmap", "ridmap")
+	sort.Strings(out)
+	return out
+}
+
+// validateOptions refuses what would be dropped in silence: a bind or
+// cgroup mount passes no data to a filesystem, so an option minirun does
+// not know there means nothing.
+func validateOptions(m specs.Mount) error {
+	for _, opt := range m.Options {
+		switch {
+		case opt == "mand":
+			// Linux 5.15 dropped mandatory locking; MS_MANDLOCK is ignored.
+			return fmt.Errorf("%q: the kernel no longer supports mandatory locking", opt)
+		case (opt == "sync" || opt == "dirsync") && isBind(m):
+			// A bind remount changes only per-mount flags (mount(2)).
+			return fmt.Errorf("%q is a filesystem flag a bind mount cannot change", opt)
+		}
+	}
+	o := parseOptions(m.Options)
+	if o.copyUp && m.Type != "tmpfs" {
+		return fmt.Errorf("\"tmpcopyup\" needs a tmpfs mount, not type %q", m.Type)
+	}
+	if len(o.data) == 0 || !(isBind(m) || m.Type == "cgroup" || m.Type == "cgroup2") {
+		return nil
+	}
+	return fmt.Errorf("unknown mount option %q", o.data[0])
+}
 
 func parseOptions(opts []string) mountOpts {
 	var m mountOpts
@@ -67,7 +133,18 @@ func parseOptions(opts []string) mountOpts {
 		} else if p, ok := propagationOpts[o]; ok {
 			m.propagation = append(m.propagation, p)
 		} else if a, ok := recursiveAttrs[o]; ok {
-			m.recAttrSet |= a
+			// A later option wins: its bits leave the other set.
+			if a.clr&unix.MOUNT_ATTR__ATIME != 0 {
+				m.rec.set &^= unix.MOUNT_ATTR__ATIME
+			}
+			m.rec.set = m.rec.set&^a.clr | a.set
+			m.rec.clr = m.rec.clr&^a.set | a.clr
+		} else if o == "tmpcopyup" {
+			m.copyUp = true
+		} else if o == "idmap" {
+			m.idmap = true
+		} else if o == "ridmap" {
+			m.ridmap = true
 		} else if !ignoredOpts[o] {
 			m.data = append(m.data, o)
 		}
@@ -88,10 +165,11 @@ func Validate(s *specs.Spec) error {
 		if !strings.HasPrefix(m.Destination, "/") {
 			return fmt.Errorf("mounts[%d].destination: must be absolute, got %q", i, m.Destination)
 		}
-		for _, o := range m.Options {
-			if o == "idmap" || o == "ridmap" {
-				return fmt.Errorf("mounts[%d].options: %q is not supported", i, o)
-			}
+		if err := validateIdmap(s, i, m); err != nil {
+			return err
+		}
+		if err := validateOptions(m); err != nil {
+			return fmt.Errorf("mounts[%d].options: %w", i, err)
 		}
 		if isBind(m) && m.Source == "" {
 			return fmt.Errorf("mounts[%d].source: a bind mount needs a source", i)
