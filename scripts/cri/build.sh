@@ -16,7 +16,7 @@ PATH=$(dirname "$GO"):$PATH
 export PATH
 
 bin=$CACHE/containerd-$CONTAINERD_VERSION.cri-tools-$CRI_TOOLS_VERSION.cni-$CNI_PLUGINS_VERSION
-want="containerd containerd-shim-runc-v2 ctr crictl critest loopback dummy static"
+want="containerd containerd-shim-runc-v2 ctr crictl critest loopback tap static"
 have=1
 for b in $want; do [ -x "$bin/$b" ] || have=0; done
 if [ $have = 1 ]; then echo "$bin"; exit 0; fi
@@ -39,10 +39,10 @@ log "containerd-shim-runc-v2 $CONTAINERD_VERSION"
 "$GO" install -trimpath -tags "$tags no_grpc" -ldflags "$ldc" \
 	"github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2@$CONTAINERD_VERSION" >&2
 
-log "CNI plugins $CNI_PLUGINS_VERSION (loopback, dummy, static)"
+log "CNI plugins $CNI_PLUGINS_VERSION (loopback, tap, static)"
 "$GO" install -trimpath -ldflags "-s -w" \
 	"github.com/containernetworking/plugins/plugins/main/loopback@$CNI_PLUGINS_VERSION" \
-	"github.com/containernetworking/plugins/plugins/main/dummy@$CNI_PLUGINS_VERSION" \
+	"github.com/containernetworking/plugins/plugins/main/tap@$CNI_PLUGINS_VERSION" \
 	"github.com/containernetworking/plugins/plugins/ipam/static@$CNI_PLUGINS_VERSION" >&2
 
 # critest is a compiled ginkgo test (go test -c), which needs the module as
