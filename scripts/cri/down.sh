@@ -103,7 +103,14 @@ for h in /sys/fs/cgroup/*/"$name" "/sys/fs/cgroup/$name"; do
 done
 
 if [ -f "$rundir/route" ]; then
-	ip route del blackhole "$(cat "$rundir/route")" 2>/dev/null
+	(
+		flock 9
+		rm -f "/run/minirun-cri-route/$(basename "$rundir")"
+		if rmdir /run/minirun-cri-route 2>/dev/null; then
+			ip route del blackhole "$(cat "$rundir/route")" 2>/dev/null
+			rm -f /run/minirun-cri-route.lock
+		fi
+	) 9>>/run/minirun-cri-route.lock
 fi
 
 # Shim sockets live in /run/containerd/s whatever the state dir; a shim

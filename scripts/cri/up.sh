@@ -138,12 +138,20 @@ done
 
 [ -d /sys/fs/cgroup/pids/k8s.io ] || [ -d /sys/fs/cgroup/k8s.io ] || touch "$rundir/k8s.io-cgroup-absent"
 
-if ip route show "$pod_net" | grep -q .; then
-	log "the pod range $pod_net is routed on this host: refusing to start"
-	exit 1
-fi
-ip route add blackhole "$pod_net"
-echo "$pod_net" >"$rundir/route"
+# Concurrent runs share the route: each holds a mark in /run/minirun-cri-route,
+# and the last to go removes it (down.sh).
+(
+	flock 9
+	route=$(ip route show "$pod_net")
+	if [ -n "$route" ] && [ "${route%% *}" != blackhole ]; then
+		log "the pod range $pod_net is routed on this host ($route): refusing to start"
+		exit 1
+	fi
+	[ -n "$route" ] || ip route add blackhole "$pod_net"
+	mkdir -p /run/minirun-cri-route
+	echo "$rundir" >"/run/minirun-cri-route/$(basename "$rundir")"
+	echo "$pod_net" >"$rundir/route"
+) 9>/run/minirun-cri-route.lock
 
 log "starting containerd ($rundir/log/containerd.log), runtime $handler = $runtime"
 # The subshell joins the run's cgroups, then becomes containerd.
