@@ -19,9 +19,18 @@ rundir=$(mktemp -d /var/tmp/minirun-cri.XXXXXX)
 mkdir -p "$logdir"
 
 summary="0 passed, 1 failed, 0 skipped"
+shm_ids() { ipcs -m 2>/dev/null | awk '$2 ~ /^[0-9]+$/ {print $2}' | sort; }
+shm_before=$(shm_ids)
 finish() {
 	cp "$rundir/log/containerd.log" "$logdir/containerd.log" 2>/dev/null || true
 	"$here/cri/down.sh" "$rundir" | tail -1
+	# critest's HostIpc specs make System V segments on the host (ipcmk) and
+	# never remove them.
+	n=0
+	for id in $(comm -13 <(echo "$shm_before") <(shm_ids)); do
+		ipcrm -m "$id" 2>/dev/null && n=$((n + 1))
+	done
+	[ "$n" = 0 ] || echo "critest: removed $n shared memory segment(s) the HostIpc specs left on the host"
 	echo "$summary"
 }
 trap finish EXIT

@@ -93,6 +93,15 @@ func (lw *layerWriter) file(p string, mode int64, data []byte) error {
 	return err
 }
 
+// link adds a hard link p to the file target (both archive paths).
+func (lw *layerWriter) link(p, target string) error {
+	p = strings.Trim(path.Clean(p), "/")
+	if err := lw.dir(path.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return lw.header(&tar.Header{Typeflag: tar.TypeLink, Name: p, Linkname: target})
+}
+
 func (lw *layerWriter) symlink(p, target string) error {
 	p = strings.Trim(path.Clean(p), "/")
 	if err := lw.dir(path.Dir(p), 0o755); err != nil {
@@ -121,9 +130,10 @@ func (lw *layerWriter) finish(l layout) (descriptor, string, error) {
 	return d, "sha256:" + hex.EncodeToString(sum[:]), err
 }
 
-// busyboxLayer is a minimal busybox root: the static binary, a link per
+// busyboxLayer is a minimal busybox root: the static binary, a hard link per
 // applet at the path busybox lists, and the usual top-level directories.
-func busyboxLayer(l layout, busybox string) (descriptor, string, error) {
+// Applets critest runs that Debian's busybox-static lacks are the helper.
+func busyboxLayer(l layout, busybox string, helper []byte) (descriptor, string, error) {
 	bin, err := os.ReadFile(busybox)
 	if err != nil {
 		return descriptor{}, "", fmt.Errorf("read busybox: %w", err)
@@ -152,11 +162,30 @@ func busyboxLayer(l layout, busybox string) (descriptor, string, error) {
 	}
 	applets := strings.Fields(string(out))
 	sort.Strings(applets)
+	all := " " + strings.Join(applets, " ") + " "
+	var helperAt string
+	for _, a := range []string{"ipcs", "pgrep"} {
+		if strings.Contains(all, "/"+a+" ") {
+			continue
+		}
+		var err error
+		if helperAt == "" {
+			helperAt = "usr/bin/" + a
+			err = lw.file(helperAt, 0o755, helper)
+		} else {
+			err = lw.link("usr/bin/"+a, helperAt)
+		}
+		if err != nil {
+			return descriptor{}, "", err
+		}
+	}
 	for _, a := range applets {
 		if a == "bin/busybox" {
 			continue
 		}
-		if err := lw.symlink(a, "/bin/busybox"); err != nil {
+		// Hard links, as in the busybox image: a masked path like /bin/ls
+		// is then a file of its own, not a symlink to /bin/busybox.
+		if err := lw.link(a, "bin/busybox"); err != nil {
 			return descriptor{}, "", err
 		}
 	}
@@ -209,7 +238,7 @@ func build(dir, busybox, helperPath string) error {
 	if err != nil {
 		return fmt.Errorf("read helper: %w", err)
 	}
-	base, baseDiff, err := busyboxLayer(l, busybox)
+	base, baseDiff, err := busyboxLayer(l, busybox, helper)
 	if err != nil {
 		return err
 	}
