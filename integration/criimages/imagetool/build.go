@@ -93,13 +93,15 @@ func (lw *layerWriter) file(p string, mode int64, data []byte) error {
 	return err
 }
 
-// link adds a hard link p to the file target (both archive paths).
+// link adds a hard link p to the executable target (both archive paths).
+// The entry carries the target's mode, as docker's tars do: containerd
+// applies a link entry's mode to the shared inode.
 func (lw *layerWriter) link(p, target string) error {
 	p = strings.Trim(path.Clean(p), "/")
 	if err := lw.dir(path.Dir(p), 0o755); err != nil {
 		return err
 	}
-	return lw.header(&tar.Header{Typeflag: tar.TypeLink, Name: p, Linkname: target})
+	return lw.header(&tar.Header{Typeflag: tar.TypeLink, Name: p, Linkname: target, Mode: 0o755})
 }
 
 func (lw *layerWriter) symlink(p, target string) error {
