@@ -54,8 +54,8 @@ procs=0
 for c in /proc/[0-9]*/cmdline; do
 	pid=${c#/proc/}; pid=${pid%/cmdline}
 	case $ancestors in *" $pid "*) continue ;; esac
-	if tr '\0' ' ' <"$c" 2>/dev/null | grep -qF -- "$rundir/"; then
-		log "killing $pid: $(tr '\0' ' ' <"$c" | cut -c1-120)"
+	if tr '\0' ' ' 2>/dev/null <"$c" | grep -qF -- "$rundir/"; then
+		log "killing $pid: $(tr '\0' ' ' 2>/dev/null <"$c" | cut -c1-120)"
 		kill -KILL "$pid" 2>/dev/null && procs=$((procs + 1))
 	fi
 done
@@ -63,7 +63,7 @@ for h in /sys/fs/cgroup/*/"$name" "/sys/fs/cgroup/$name"; do
 	[ -d "$h" ] || continue
 	while read -r pid; do
 		[ -n "$pid" ] || continue
-		log "killing $pid left in cgroup $h: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120)"
+		log "killing $pid left in cgroup $h: $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | cut -c1-120)"
 		kill -KILL "$pid" 2>/dev/null && procs=$((procs + 1))
 	done < <(find "$h" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)
 done
