@@ -101,7 +101,7 @@ func (c *criEnv) down() {
 		c.t.Errorf("scripts/cri/down.sh: %v\n%s", err, out)
 	}
 	last := lastLines(string(out), 1)
-	if last != "cri-down: leftover procs=0 mounts=0 cgroups=0 sockets=0" {
+	if last != "cri-down: leftover procs=0 mounts=0 cgroups=0 sockets=0 state=0" {
 		c.t.Errorf("left on the host after the pods were removed:\n%s", out)
 	}
 	if _, err := os.Stat(c.dir); !errors.Is(err, os.ErrNotExist) {

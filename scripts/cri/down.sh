@@ -2,10 +2,11 @@
 # Undoes scripts/cri/up.sh RUNDIR: removes every pod through CRI, stops
 # containerd and the registry, then cleans what a well-behaved runtime should
 # have left nothing of, and counts it: processes naming RUNDIR or still in the
-# run's cgroups, mounts under RUNDIR, cgroups below the run's parent, stale
-# shim sockets of this run. The last line is
+# run's cgroups, mounts under RUNDIR, cgroups below the run's parent or named
+# by this run's IDs, stale shim sockets of this run, container state in the
+# runtime's --root. The last line is
 #
-#   cri-down: leftover procs=N mounts=N cgroups=N sockets=N
+#   cri-down: leftover procs=N mounts=N cgroups=N sockets=N state=N
 #
 # (0 everywhere is a clean run). KEEP=1 keeps RUNDIR (logs, config).
 set -uo pipefail
@@ -125,10 +126,22 @@ if [ -d /run/containerd/s ] && [ -f "$rundir/started" ]; then
 	done
 fi
 
+# The runtime's --root (the shim's Root option) should hold no container
+# state once every pod is gone; caches (names starting with @) may stay.
+state=0
+for d in "$rundir"/runtime-root/*/*; do
+	[ -e "$d" ] || continue
+	case ${d##*/} in @*) log "runtime left its cache ${d#"$rundir"/}" ;; *)
+		log "runtime left state ${d#"$rundir"/}"
+		state=$((state + 1))
+		;;
+	esac
+done
+
 if [ "${KEEP:-0}" = 1 ]; then
 	log "kept $rundir"
 else
 	# --one-file-system: never follow a mount that would not come off.
 	rm -rf --one-file-system "$rundir"
 fi
-echo "cri-down: leftover procs=$procs mounts=$mounts cgroups=$cgroups sockets=$sockets"
+echo "cri-down: leftover procs=$procs mounts=$mounts cgroups=$cgroups sockets=$sockets state=$state"

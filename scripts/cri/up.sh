@@ -3,8 +3,8 @@
 #
 #   scripts/cri/up.sh RUNDIR RUNTIME_BINARY [HANDLER]
 #
-# Everything lives under RUNDIR (root, state, sockets, CNI config, images,
-# logs); nothing is read from /etc/containerd, /etc/cni or /opt/cni. The
+# Everything lives under RUNDIR (root, state, sockets, the runtime's --root,
+# CNI config, images, logs); nothing is read from /etc/containerd, /etc/cni or /opt/cni. The
 # daemon runs in its own cgroup /minirun-cri-NAME in every hierarchy, so the
 # shims it starts (and anything they leave) are below it; pods given that
 # parent put their cgroups there too, pods without a parent (critest's, under
@@ -32,7 +32,7 @@ bin=$("$here/build.sh")
 mkdir -p "$rundir"
 rundir=$(readlink -f "$rundir")
 name=minirun-cri-$(basename "$rundir")
-mkdir -p "$rundir"/{root,state,tmp,net.d,certs.d,cdi,opt,nri/plugins,nri/conf.d,tools,log}
+mkdir -p "$rundir"/{root,state,tmp,net.d,certs.d,cdi,opt,nri/plugins,nri/conf.d,tools,log,runtime-root}
 date +%s >"$rundir/started"
 
 # The image helpers are tiny and build in seconds; the images are rebuilt
@@ -114,6 +114,7 @@ imports = []
       runtime_type = 'io.containerd.runc.v2'
       [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.'$handler'.options]
         BinaryName = '$runtime'
+        Root = '$rundir/runtime-root'
         SystemdCgroup = false
   [plugins.'io.containerd.cri.v1.runtime'.cni]
     bin_dirs = ['$bin']
