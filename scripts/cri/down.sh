@@ -114,6 +114,14 @@ if [ -f "$rundir/route" ]; then
 	) 9>>/run/minirun-cri-route.lock
 fi
 
+# Pod links live and die in the pods' network namespaces; a host link that
+# appeared during the run is reported (not removed: it may be someone else's).
+if [ -f "$rundir/links" ]; then
+	for l in $(comm -13 "$rundir/links" <(ip -o link show | awk -F': ' '{print $2}' | sort)); do
+		log "a host network link appeared during the run: $l"
+	done
+fi
+
 # Shim sockets live in /run/containerd/s whatever the state dir; a shim
 # removes its own on a clean exit. Count those of this run nobody listens on.
 sockets=0

@@ -34,6 +34,7 @@ rundir=$(readlink -f "$rundir")
 name=minirun-cri-$(basename "$rundir")
 mkdir -p "$rundir"/{root,state,tmp,net.d,certs.d,cdi,opt,nri/plugins,nri/conf.d,tools,log,runtime-root}
 date +%s >"$rundir/started"
+ip -o link show | awk -F': ' '{print $2}' | sort >"$rundir/links"
 
 # The image helpers are tiny and build in seconds; the images are rebuilt
 # for every run so they always match this checkout.
