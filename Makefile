@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 export PATH := $(dir $(GO)):$(PATH)
 
-.PHONY: all build deps test unit integration vmtest conformance bench lint demo clean
+.PHONY: all build deps test unit integration vmtest conformance critest critest-runc bench lint demo clean
 
 all: build
 
@@ -30,6 +30,15 @@ vmtest: deps build
 
 conformance: deps build
 	scripts/conformance.sh $(CURDIR)/bin/minirun
+
+# The CRI validation suite through a private containerd 2.x whose runc shim
+# runs bin/minirun (tools built once into ~/.cache/minirun-cri); critest-runc
+# is the same run with Debian's runc for comparison.
+critest: deps build
+	scripts/critest.sh $(CURDIR)/bin/minirun
+
+critest-runc: deps
+	HANDLER=runc scripts/critest.sh /usr/sbin/runc
 
 bench: deps build
 	scripts/bench.sh $(CURDIR)/bin/minirun
