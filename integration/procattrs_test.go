@@ -144,7 +144,7 @@ func TestExecCPUAffinity(t *testing.T) {
 	}
 	proc.ExecCPUAffinity = &specs.CPUAffinity{Final: "0-x"}
 	writeJSON(t, pf, proc)
-	if r := e.run("exec", "--process", pf, "c"); r.code != 1 || !strings.Contains(r.stderr, "process.execCPUAffinity.final: invalid list") {
+	if r := e.run("exec", "--process", pf, "c"); r.code != 255 || !strings.Contains(r.stderr, "process.execCPUAffinity.final: invalid list") {
 		t.Errorf("bad list: exit %d %q", r.code, r.stderr)
 	}
 }
