@@ -52,17 +52,26 @@ func (l *loaded) start() error {
 	if err := l.st.Save(); err != nil {
 		return err
 	}
-	l.poststart()
-	return nil
+	return l.poststart()
 }
 
-// poststart hook failures are warnings: the container is already running.
-func (l *loaded) poststart() {
+// poststart runs the poststart hooks; a failure stops the container, as
+// the runtime-spec lifecycle (step 9) and runc do, and start fails.
+func (l *loaded) poststart() error {
 	spec, err := l.st.Config()
-	if err != nil || spec.Hooks == nil {
-		return
+	if err != nil {
+		return fmt.Errorf("read config for poststart hooks: %w", err)
 	}
-	hooks.Poststart.RunEach(spec.Hooks.Poststart, l.st.SpecStateJSON("running"), hooks.Context{Dir: l.st.Bundle}, func(err error) { logs.Warnf("%v", err) })
+	if spec.Hooks == nil {
+		return nil
+	}
+	if err := hooks.Poststart.Run(spec.Hooks.Poststart, l.st.StartedStateJSON(), hooks.Context{Dir: l.st.Bundle}); err != nil {
+		if kerr := l.killAndWait(); kerr != nil {
+			logs.Warnf("stop the container after a failed poststart hook: %v", kerr)
+		}
+		return err
+	}
+	return nil
 }
 
 func dialStart(dir string) (*net.UnixConn, error) {

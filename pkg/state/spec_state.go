@@ -28,3 +28,13 @@ func (c *Container) SpecStateJSON(status string) []byte {
 	b, _ := json.Marshal(c.SpecState(status))
 	return b
 }
+
+// StartedStateJSON is the state poststart hooks get: the pid minirun just
+// started, even when that process has exited already (the hook is told
+// what was started, a moment ago; nothing is signalled by this pid).
+func (c *Container) StartedStateJSON() []byte {
+	st := c.SpecState("running")
+	st.Pid = c.Pid
+	b, _ := json.Marshal(st)
+	return b
+}
