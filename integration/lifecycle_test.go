@@ -60,6 +60,8 @@ func TestCreateStartStateKillDelete(t *testing.T) {
 	if r := e.run("delete", "c1"); r.code != 1 || !strings.Contains(r.stderr, "not stopped") {
 		t.Fatalf("delete of running container: %d %s", r.code, r.stderr)
 	}
+	// Signal 0 asks "is it alive?" (runc, crun; podman uses it): no signal sent.
+	e.ok("kill", "c1", "0")
 	e.ok("kill", "c1", "KILL")
 	waitFor(t, "stopped", func() bool { return e.state("c1")["status"] == "stopped" })
 	if st := e.state("c1"); st["pid"].(float64) != 0 {
@@ -67,6 +69,9 @@ func TestCreateStartStateKillDelete(t *testing.T) {
 	}
 	if r := e.run("kill", "c1", "TERM"); r.code != 1 || !strings.Contains(r.stderr, "container not running") {
 		t.Fatalf("kill of stopped container: %d %s", r.code, r.stderr)
+	}
+	if r := e.run("kill", "c1", "0"); r.code != 1 || !strings.Contains(r.stderr, "container not running") {
+		t.Fatalf("kill 0 of stopped container: %d %s", r.code, r.stderr)
 	}
 	e.ok("delete", "c1")
 	if r := e.run("state", "c1"); r.code != 1 || !strings.Contains(r.stderr, "does not exist") {

@@ -15,10 +15,11 @@ import (
 // ErrNotRunning keeps runc's phrase, which containerd treats as benign on kill.
 var ErrNotRunning = errors.New("container not running")
 
-// ParseSignal accepts "KILL", "SIGKILL", "kill" or a number.
+// ParseSignal accepts "KILL", "SIGKILL", "kill" or a number; 0 checks
+// that the container is alive and sends nothing (as runc and crun).
 func ParseSignal(s string) (unix.Signal, error) {
 	if n, err := strconv.Atoi(s); err == nil {
-		if n <= 0 || n > 64 {
+		if n < 0 || n > 64 {
 			return 0, fmt.Errorf("invalid signal number %d", n)
 		}
 		return unix.Signal(n), nil
