@@ -20,7 +20,9 @@ import (
 // proxies (tty.go recvtty). A console-socket receiver gets the pty with
 // the kernel's default (ONLCR set), as from runc.
 func Proxy(master *os.File) (restore func()) {
-	_ = ClearONLCR(master) // a pty master always has termios
+	// The init cleared it already (before the process could write); again
+	// here for a pty minirun did not set up.
+	_ = ClearONLCR(master)
 	in := int(os.Stdin.Fd())
 	old, err := unix.IoctlGetTermios(in, unix.TCGETS)
 	isTTY := err == nil

@@ -127,7 +127,8 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 		return nil, nil, fmt.Errorf("exec: %w", err)
 	}
 	cfg := protocol.Config{Exec: true, ID: l.st.ID, Spec: spec, ConsoleFd: c.consoleFd, StartFd: -1,
-		FirstFreeFd: c.firstFreeFd, Seccomp: bpf, SeccompListenerFd: c.listenerFd,
+		RelayedTerminal: spec.Process.Terminal && o.ConsoleSocket == "",
+		FirstFreeFd:     c.firstFreeFd, Seccomp: bpf, SeccompListenerFd: c.listenerFd,
 		SeccompState: notifyState(spec, l.st.SpecState("running"), c.pid)}
 	if spec.Linux.Seccomp != nil {
 		cfg.SeccompFlags = seccomp.LoadFlags(spec.Linux.Seccomp)

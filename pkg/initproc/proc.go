@@ -163,6 +163,13 @@ func setupConsole(c *protocol.Config, root int) (*os.File, error) {
 	if cs := c.Spec.Process.ConsoleSize; cs != nil {
 		console.SetSize(master, uint16(cs.Height), uint16(cs.Width))
 	}
+	if c.RelayedTerminal {
+		// Now, not in the relaying parent: the process may write at once.
+		if err := console.ClearONLCR(master); err != nil {
+			slave.Close()
+			return nil, fmt.Errorf("process.terminal: %w", err)
+		}
+	}
 	if err := console.SendFd(sock, master); err != nil {
 		slave.Close()
 		return nil, err

@@ -19,9 +19,12 @@ type Config struct {
 	InUserNS     bool              `json:"inUserNS,omitempty"`
 	CgroupDirs   map[string]string `json:"cgroupDirs,omitempty"`
 	ConsoleFd    int               `json:"consoleFd"`
-	StartFd      int               `json:"startFd"`
-	FirstFreeFd  int               `json:"firstFreeFd"` // fds below it (from 3) are preserved for the process
-	Seccomp      []byte            `json:"seccomp,omitempty"`
+	// RelayedTerminal: minirun itself relays the pty (no --console-socket),
+	// so the init clears ONLCR before the process can write (runc's output).
+	RelayedTerminal bool   `json:"relayedTerminal,omitempty"`
+	StartFd         int    `json:"startFd"`
+	FirstFreeFd     int    `json:"firstFreeFd"` // fds below it (from 3) are preserved for the process
+	Seccomp         []byte `json:"seccomp,omitempty"`
 	// With SCMP_ACT_NOTIFY: the listener connection and the process state
 	// sent with the notify fd (runc's ContainerProcessState).
 	SeccompListenerFd int    `json:"seccompListenerFd"`
