@@ -64,6 +64,7 @@ func main() {
 	}
 	report(rts, results)
 	seccompCost(rts, dir, busybox, *n)
+	auditCost(*minirun, dir, busybox, min(*n, 10))
 }
 
 func reexecPrivate() {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -59,4 +60,77 @@ func TestAuditListenerLogsAndContinues(t *testing.T) {
 	if _, err := os.Stat(sock); err == nil {
 		t.Error("the audit socket was left behind")
 	}
+}
+
+// `run --audit FILE` starts the supervisor itself and merges the audited
+// syscalls into the config's own profile: the profile's denials stay.
+func TestAuditFlagOnRun(t *testing.T) {
+	e := newEnv(t)
+	logPath := filepath.Join(e.dir, "audit.log")
+	b := e.bundle("c", func(s *specs.Spec) {
+		s.Root.Readonly = false
+		// The profile denies keyctl: --audit must not make it allowed.
+		s.Linux.Seccomp = &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, Syscalls: []specs.LinuxSyscall{
+			{Names: []string{"keyctl"}, Action: specs.ActErrno}}}
+		s.Process.Args = []string{"sh", "-c", "mkdir -p /tmp/m; mount -t tmpfs t /tmp/m 2>&1; echo after-mount"}
+	})
+	r := e.run("run", "--audit", logPath, "--audit-syscalls", "mount,keyctl", "--bundle", b, "c")
+	if r.code != 0 || !strings.Contains(r.stdout, "after-mount") {
+		t.Fatalf("run --audit: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "keyctl") {
+		t.Errorf("no warning that keyctl stays with the profile's own rule: %q", r.stderr)
+	}
+	waitFor(t, "the mount event", func() bool {
+		log, _ := os.ReadFile(logPath)
+		return strings.Contains(string(log), `"syscall":"mount"`)
+	})
+	waitFor(t, "the supervisor to exit", func() bool { return len(processesWithArg(logPath)) == 0 })
+}
+
+// A container created with --audit and deleted before start leaves no
+// supervisor behind; a config that has its own listenerPath is refused.
+func TestAuditFlagCleanupAndRefusal(t *testing.T) {
+	e := newEnv(t)
+	logPath := filepath.Join(e.dir, "audit.log")
+	b := e.bundle("c", func(s *specs.Spec) { s.Process.Args = []string{"sleep", "100"} })
+	e.ok("create", "--audit", logPath, "--bundle", b, "c")
+	if len(processesWithArg(logPath)) != 1 {
+		t.Fatalf("want one supervisor while the container exists, have %v", processesWithArg(logPath))
+	}
+	e.ok("delete", "--force", "c")
+	waitFor(t, "the supervisor to go with the container", func() bool { return len(processesWithArg(logPath)) == 0 })
+
+	b2 := e.bundle("d", func(s *specs.Spec) {
+		s.Linux.Seccomp = &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, ListenerPath: filepath.Join(e.dir, "other.sock")}
+	})
+	r := e.run("create", "--audit", logPath, "--bundle", b2, "d")
+	if r.code == 0 || !strings.Contains(r.stderr, "listenerPath") {
+		t.Fatalf("--audit with the config's own listenerPath: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if out := e.ok("list", "-q"); strings.TrimSpace(out) != "" {
+		t.Fatalf("refused create left %q", out)
+	}
+	if r := e.run("create", "--audit-syscalls", "mount", "--bundle", b, "x"); r.code == 0 || !strings.Contains(r.stderr, "--audit") {
+		t.Fatalf("--audit-syscalls without --audit: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// processesWithArg lists the pids whose command line has arg.
+func processesWithArg(arg string) []int {
+	var pids []int
+	ents, _ := os.ReadDir("/proc")
+	for _, d := range ents {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		cmdline, _ := os.ReadFile(filepath.Join("/proc", d.Name(), "cmdline"))
+		for _, a := range strings.Split(string(cmdline), "\x00") {
+			if a == arg {
+				pids = append(pids, pid)
+			}
+		}
+	}
+	return pids
 }

@@ -38,6 +38,7 @@ type CreateOptions struct {
 	// Foreground (run without -d) may use a terminal without a console
 	// socket: run proxies it itself.
 	Foreground bool
+	Audit      AuditOptions
 }
 
 // created is a container whose init waits for start.
@@ -104,11 +105,16 @@ type builder struct {
 	st    *state.Container
 	cg    *cgroups.State
 	child *child
+	audit *os.Process // the --audit supervisor, until the container owns it
 }
 
 func (b *builder) cleanup() {
 	if b.child != nil {
 		b.child.kill()
+	}
+	if b.audit != nil {
+		b.audit.Kill()
+		b.audit.Wait()
 	}
 	if b.cg != nil {
 		b.cg.Destroy()
@@ -120,6 +126,9 @@ func (b *builder) build() (*created, error) {
 	t0 := time.Now()
 	phase := func(name string) { logs.Debugf("create %s: %s done after %v", b.o.ID, name, time.Since(t0)) }
 	if err := b.st.Save(); err != nil {
+		return nil, err
+	}
+	if err := b.startAudit(); err != nil {
 		return nil, err
 	}
 	bpf, err := compileSeccomp(b.g, b.spec)
@@ -218,7 +227,8 @@ func (b *builder) handOver(bpf []byte) error {
 		MountNS:      mountNSMode(b.spec),
 		NoNewKeyring: b.o.NoNewKeyring, InUserNS: namespaces.Has(b.spec, specs.UserNamespace),
 		CgroupDirs: b.cg.Dirs(), ConsoleFd: c.consoleFd, StartFd: c.startFd, FirstFreeFd: c.firstFreeFd,
-		Seccomp: bpf, SeccompListenerFd: c.listenerFd,
+		RelayedTerminal: b.spec.Process.Terminal && b.o.ConsoleSocket == "",
+		Seccomp:         bpf, SeccompListenerFd: c.listenerFd,
 		SeccompState: notifyState(b.spec, b.st.SpecState("creating"), c.pid)}
 	if sc := b.spec.Linux.Seccomp; sc != nil {
 		cfg.SeccompFlags = seccomp.LoadFlags(sc)

@@ -101,6 +101,7 @@ func (l *loaded) destroy() error {
 	if spec, err := l.st.Config(); err == nil && spec.Hooks != nil {
 		hooks.Poststop.RunEach(spec.Hooks.Poststop, l.st.SpecStateJSON("stopped"), hooks.Context{Dir: l.st.Bundle}, func(err error) { logs.Warnf("%v", err) })
 	}
+	stopAudit(l.st.Audit)
 	if l.cg != nil {
 		if err := l.cg.Destroy(); err != nil {
 			return err

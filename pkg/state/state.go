@@ -45,8 +45,16 @@ type Container struct {
 	Annotations map[string]string `json:"annotations,omitempty"`
 	Cgroup      json.RawMessage   `json:"cgroup,omitempty"`
 	Namespaces  map[string]string `json:"namespaces,omitempty"` // proc name -> path joined at create, for exec
+	Audit       *Helper           `json:"audit,omitempty"`      // the --audit supervisor minirun started
 
 	dir string
+}
+
+// Helper is a process minirun started for the container (the --audit
+// supervisor); its start time tells it from a later process with its pid.
+type Helper struct {
+	Pid   int    `json:"pid"`
+	Start uint64 `json:"start"`
 }
 
 var validID = regexp.MustCompile(`^[\w+\-.]+$`)
