@@ -30,6 +30,12 @@ func TestCapabilitySetsForRootAndNonRoot(t *testing.T) {
 		{"nonroot-no-ambient", specs.User{UID: 1000, GID: 1000}, &specs.LinuxCapabilities{
 			Bounding: []string{"CAP_CHOWN"}, Effective: []string{"CAP_CHOWN"}, Permitted: []string{"CAP_CHOWN"}},
 			"0000000000000001", "0000000000000000", "0000000000000000", "0000000000000000", "0000000000000000"},
+		// `runc spec`'s config: ambient without inheritable. runc 1.5 skips
+		// what cannot be raised (with a warning) and runs the container.
+		{"runc-spec-ambient", specs.User{}, &specs.LinuxCapabilities{
+			Bounding: []string{"CAP_KILL"}, Effective: []string{"CAP_KILL"}, Permitted: []string{"CAP_KILL"},
+			Ambient: []string{"CAP_KILL"}},
+			"0000000000000020", "0000000000000020", "0000000000000020", "0000000000000000", "0000000000000000"},
 	}
 	for _, c := range cases {
 		b := e.bundle(c.name, func(s *specs.Spec) {

@@ -5,6 +5,7 @@ package caps
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -84,7 +85,18 @@ func Resolve(c *specs.LinuxCapabilities) (Sets, []string) {
 		return out
 	}
 	s.Bounding, s.Effective, s.Permitted = conv(c.Bounding), conv(c.Effective), conv(c.Permitted)
-	s.Inheritable, s.Ambient = conv(c.Inheritable), conv(c.Ambient)
+	s.Inheritable = conv(c.Inheritable)
+	// The kernel raises an ambient capability only if it is permitted and
+	// inheritable too. runc 1.5 skips the others with a warning (its own
+	// `runc spec` lists ambient caps without inheritable ones), so do we:
+	// skipping one only ever grants less.
+	for _, cp := range conv(c.Ambient) {
+		if slices.Contains(s.Permitted, cp) && slices.Contains(s.Inheritable, cp) {
+			s.Ambient = append(s.Ambient, cp)
+		} else {
+			warnings = append(warnings, fmt.Sprintf("ambient capability CAP_%s is not in both the permitted and inheritable sets, skipped", strings.ToUpper(cp.String())))
+		}
+	}
 	return s, warnings
 }
 

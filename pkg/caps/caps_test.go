@@ -20,7 +20,8 @@ func TestValidateNamesField(t *testing.T) {
 
 func TestResolve(t *testing.T) {
 	sets, warn := Resolve(&specs.LinuxCapabilities{
-		Bounding: []string{"CAP_CHOWN", "CAP_NET_RAW"}, Ambient: []string{"cap_kill"},
+		Bounding: []string{"CAP_CHOWN", "CAP_NET_RAW"}, Permitted: []string{"CAP_KILL"},
+		Inheritable: []string{"CAP_KILL"}, Ambient: []string{"cap_kill"},
 	})
 	if len(warn) != 0 {
 		t.Fatalf("warnings %v", warn)
@@ -30,5 +31,25 @@ func TestResolve(t *testing.T) {
 	}
 	if got := strings.Join(Names(sets.Ambient), ","); got != "CAP_KILL" {
 		t.Fatalf("ambient %s", got)
+	}
+}
+
+// runc 1.5 (and its bundle of `runc spec`, ambient without inheritable):
+// an ambient capability that is not also permitted and inheritable cannot
+// be raised; it is skipped with a warning instead of failing the container.
+func TestResolveSkipsAmbientNotInheritable(t *testing.T) {
+	s, warnings := Resolve(&specs.LinuxCapabilities{
+		Permitted:   []string{"CAP_KILL", "CAP_CHOWN", "CAP_NET_RAW"},
+		Inheritable: []string{"CAP_CHOWN", "CAP_SETUID"},
+		Ambient:     []string{"CAP_KILL", "CAP_CHOWN", "CAP_SETUID"},
+	})
+	if got := Names(s.Ambient); len(got) != 1 || got[0] != "CAP_CHOWN" {
+		t.Fatalf("ambient %v, want only CAP_CHOWN (in both permitted and inheritable)", got)
+	}
+	joined := strings.Join(warnings, "\n")
+	for _, c := range []string{"CAP_KILL", "CAP_SETUID"} {
+		if !strings.Contains(joined, c) {
+			t.Errorf("no warning for the skipped ambient %s: %q", c, joined)
+		}
 	}
 }
