@@ -1,6 +1,6 @@
 // Package apparmor owns process.apparmorProfile: detecting AppArmor,
-// applying a profile at exec through the attr file opened on the host's
-// /proc (before pivot_root: CVE-2025-52881), and a default profile.
+// applying a profile at exec through the attr file opened in a private
+// procfs before pivot_root (CVE-2025-52881), and a default profile.
 package apparmor
 
 import (

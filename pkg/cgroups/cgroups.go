@@ -193,7 +193,7 @@ func (s *State) UnifiedDir() (*os.File, error) {
 
 // V1TasksFiles lists the tasks file of every v1 hierarchy of the container,
 // for a single-threaded process to move itself in (see nsenter.c); nil on
-// a pure v2 host. On a hybrid host the unified directory is left to Join.
+// a pure v2 host. On a hybrid host the unified directory is left to JoinUnified.
 func (s *State) V1TasksFiles() []string {
 	if s == nil || s.Layout.IsV2() {
 		return nil

@@ -40,7 +40,8 @@ type child struct {
 	firstFreeFd int
 }
 
-// spawn starts the sealed binary as `minirun init`, places the bootstrap
+// spawn starts the binary as `minirun init` from a read-only clone of its
+// mount (a sealed memfd copy where the kernel refuses; exe.go), places the bootstrap
 // process in the container's cgroup (so everything it clones is born
 // there), sends the bootstrap and returns the cloned child's pid.
 func spawn(s spawnSpec) (*child, error) {

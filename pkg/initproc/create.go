@@ -16,7 +16,7 @@ import (
 func createSequence(c *protocol.Config, sock *os.File) error {
 	s := c.Spec
 	// Because after pivot_root the container's /proc is no longer trusted
-	// (CVE-2025-52881), LSM attr files are opened now, on the host's /proc.
+	// (CVE-2025-52881), LSM attr files are opened now, in a private procfs (privateProc).
 	lsm, err := openLSM(s.Process)
 	if err != nil {
 		return err

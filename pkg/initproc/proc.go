@@ -108,7 +108,7 @@ func selinuxEnabled() bool {
 	return unix.Statfs("/sys/fs/selinux", &st) == nil && st.Type == unix.SELINUX_MAGIC
 }
 
-// writeSysctls writes through the runtime's own /proc/sys; sysctl files
+// writeSysctls writes through a private procfs (privateProc); sysctl files
 // act on the writing thread's namespaces (the container's).
 func writeSysctls(sysctl map[string]string) error {
 	if len(sysctl) == 0 {

@@ -29,7 +29,7 @@ var Kinds = map[specs.LinuxNamespaceType]Kind{
 	specs.TimeNamespace:    {unix.CLONE_NEWTIME, "time"},
 }
 
-// JoinOrder lists proc names in the order `exec` joins a running container.
+// JoinOrder lists the spec's namespace types in the order `exec` joins a running container.
 var JoinOrder = []specs.LinuxNamespaceType{
 	specs.CgroupNamespace, specs.IPCNamespace, specs.UTSNamespace, specs.NetworkNamespace,
 	specs.PIDNamespace, specs.TimeNamespace, specs.MountNamespace, specs.UserNamespace,
