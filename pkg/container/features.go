@@ -3,7 +3,9 @@ package container
 import (
 	"github.com/minirun/minirun/pkg/caps"
 	"github.com/minirun/minirun/pkg/config"
+	"github.com/minirun/minirun/pkg/namespaces"
 	"github.com/minirun/minirun/pkg/rootfs"
+	"github.com/minirun/minirun/pkg/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/opencontainers/runtime-spec/specs-go/features"
 )
@@ -11,7 +13,6 @@ import (
 // Features describes what this runtime implements (runtime-spec features.md).
 func Features() features.Features {
 	t := true
-	ns := []string{"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"}
 	mountOpts := rootfs.MountOptions()
 	return features.Features{
 		OCIVersionMin: "1.0.0",
@@ -19,18 +20,15 @@ func Features() features.Features {
 		Hooks:         []string{"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"},
 		MountOptions:  mountOpts,
 		Linux: &features.Linux{
-			Namespaces:   ns,
+			Namespaces:   namespaces.Types(),
 			Capabilities: allCapNames(),
 			Cgroup:       &features.Cgroup{V1: &t, V2: &t, Systemd: &t, SystemdUser: nil},
 			Seccomp: &features.Seccomp{
-				Enabled: &t,
-				Actions: []string{"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-					"SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP"},
-				Operators: []string{"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT",
-					"SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE"},
-				Archs: []string{"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32"},
-				SupportedFlags: []string{"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-					"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"},
+				Enabled:        &t,
+				Actions:        seccomp.SupportedActions(),
+				Operators:      seccomp.SupportedOperators(),
+				Archs:          []string{"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32"},
+				SupportedFlags: seccomp.SupportedFlags(),
 			},
 			Apparmor:        &features.Apparmor{Enabled: &t},
 			Selinux:         &features.Selinux{Enabled: &t},
