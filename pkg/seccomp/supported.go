@@ -2,7 +2,6 @@ package seccomp
 
 import (
 	"slices"
-
 )
 
 // The tables Validate accepts are what `features` reports: one list each.
@@ -24,4 +23,3 @@ func sortedKeys[K ~string, V any](m map[K]V) []string {
 	slices.Sort(out)
 	return out
 }
-
