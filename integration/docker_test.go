@@ -168,6 +168,7 @@ func TestDockerRunsWithMinirun(t *testing.T) {
 	if out, err := stdin.Output(); err != nil || string(out) != "via-stdin" {
 		t.Errorf("exec stdin: %q %v", out, err)
 	}
+	explainDockerContainer(t, d, "c1")
 	d.docker("pause", "c1")
 	if out, code := d.docker("kill", "c1"); code != 0 {
 		t.Errorf("kill of a paused container: %s", out)
@@ -247,4 +248,32 @@ func (r *slowReader) Read(p []byte) (int, error) {
 	time.Sleep(r.delay)
 	r.done = true
 	return copy(p, r.data), nil
+}
+
+// explainDockerContainer runs `minirun explain` on a container Docker
+// started (its config written by Docker, not by minirun's spec), with the
+// state root Docker's shim gave minirun.
+func explainDockerContainer(t *testing.T, d *dockerd, name string) {
+	t.Helper()
+	out, _ := d.docker("inspect", "-f", "{{.Id}}", name)
+	id := strings.TrimSpace(out)
+	var root string
+	filepath.WalkDir(filepath.Join(d.dir, "exec"), func(path string, de os.DirEntry, err error) error {
+		if err == nil && de.IsDir() && de.Name() == id {
+			if _, err := os.Stat(filepath.Join(path, "state.json")); err == nil {
+				root = filepath.Dir(path)
+				return filepath.SkipAll
+			}
+		}
+		return nil
+	})
+	if root == "" {
+		t.Fatalf("no minirun state dir for %s under %s", id, filepath.Join(d.dir, "exec"))
+	}
+	text, err := exec.Command(minirun, "--root", root, "explain", id).CombinedOutput()
+	// Docker's defaults: no user namespace, its 14 capabilities, its seccomp profile.
+	if err != nil || !strings.Contains(string(text), "runs as host root") || !strings.Contains(string(text), "CAP_NET_BIND_SERVICE") ||
+		!strings.Contains(string(text), "keyctl") {
+		t.Errorf("explain of Docker's %s (root %s): %v\n%s", name, root, err, text)
+	}
 }

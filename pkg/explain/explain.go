@@ -56,6 +56,9 @@ type Seccomp struct {
 	Filters       int      `json:"filters"`
 	DefaultAction string   `json:"defaultAction,omitempty"`
 	Denied        []string `json:"denied,omitempty"`
+	// DeniedByDefault: under a deny-by-default profile (an allow list, as
+	// Docker's), the sensitive syscalls that no allow rule names.
+	DeniedByDefault []string `json:"deniedByDefault,omitempty"`
 }
 
 var nsTypes = []struct {
@@ -88,6 +91,7 @@ func Explain(r Roots, id string, pid int, cfg *specs.Spec) (*Report, error) {
 	if cfg != nil && cfg.Linux != nil && cfg.Linux.Seccomp != nil {
 		rep.Seccomp.DefaultAction = string(cfg.Linux.Seccomp.DefaultAction)
 		rep.Seccomp.Denied = deniedSyscalls(cfg.Linux.Seccomp)
+		rep.Seccomp.DeniedByDefault = sensitiveNotAllowed(cfg.Linux.Seccomp)
 	}
 	if b, err := os.ReadFile(filepath.Join(proc, "attr/current")); err == nil {
 		rep.LSM = strings.TrimRight(string(b), "\x00\n")
@@ -188,6 +192,38 @@ func asked(cfg *specs.Spec, t specs.LinuxNamespaceType) string {
 		}
 	}
 	return "not listed (the runtime's)"
+}
+
+// sensitive are the syscalls a reader of an allow list wants to know about:
+// those Docker's default profile keeps from containers and the audit set.
+var sensitive = []string{
+	"add_key", "bpf", "clock_settime", "delete_module", "finit_module", "init_module", "kexec_file_load",
+	"kexec_load", "keyctl", "mount", "move_mount", "open_by_handle_at", "open_tree", "perf_event_open",
+	"personality", "pivot_root", "process_vm_readv", "process_vm_writev", "ptrace", "reboot",
+	"request_key", "setns", "swapoff", "swapon", "umount2", "unshare", "userfaultfd",
+}
+
+// sensitiveNotAllowed lists, for a profile whose default is to deny, the
+// sensitive syscalls no allowing rule names (with or without conditions).
+func sensitiveNotAllowed(sc *specs.LinuxSeccomp) []string {
+	if sc.DefaultAction == specs.ActAllow || sc.DefaultAction == specs.ActLog {
+		return nil
+	}
+	allowed := map[string]bool{}
+	for _, r := range sc.Syscalls {
+		if r.Action == specs.ActAllow || r.Action == specs.ActLog {
+			for _, n := range r.Names {
+				allowed[n] = true
+			}
+		}
+	}
+	var out []string
+	for _, n := range sensitive {
+		if !allowed[n] {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func deniedSyscalls(sc *specs.LinuxSeccomp) []string {

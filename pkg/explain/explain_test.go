@@ -122,3 +122,19 @@ func TestExplainMissingProcess(t *testing.T) {
 		t.Fatal("no error for a process that does not exist")
 	}
 }
+
+// An allow list (Docker's shape) denies by default: explain names the
+// sensitive calls it leaves out, not only the explicit deny rules.
+func TestSensitiveNotAllowedUnderAllowList(t *testing.T) {
+	sc := &specs.LinuxSeccomp{DefaultAction: specs.ActErrno, Syscalls: []specs.LinuxSyscall{
+		{Names: []string{"read", "write", "ptrace"}, Action: specs.ActAllow},
+		{Names: []string{"personality"}, Action: specs.ActAllow, Args: []specs.LinuxSeccompArg{{Index: 0, Value: 0, Op: specs.OpEqualTo}}},
+	}}
+	got := strings.Join(sensitiveNotAllowed(sc), " ")
+	if !strings.Contains(got, "keyctl") || !strings.Contains(got, "mount") || strings.Contains(got, "ptrace") || strings.Contains(got, "personality") {
+		t.Fatalf("denied by default: %s", got)
+	}
+	if d := sensitiveNotAllowed(&specs.LinuxSeccomp{DefaultAction: specs.ActAllow}); d != nil {
+		t.Fatalf("an allow-by-default profile denies nothing by default, got %v", d)
+	}
+}

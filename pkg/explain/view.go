@@ -168,6 +168,9 @@ func (rep *Report) WriteText(w io.Writer) {
 	if rep.Seccomp.DefaultAction != "" {
 		fmt.Fprintf(w, ", default %s, %d syscalls denied by name", rep.Seccomp.DefaultAction, len(rep.Seccomp.Denied))
 	}
+	if d := rep.Seccomp.DeniedByDefault; len(d) > 0 {
+		fmt.Fprintf(w, "\n  not allowed, so denied by default: %s", strings.Join(d, " "))
+	}
 	fmt.Fprintf(w, "\nLSM label: %s\n\ncgroup %s:\n", orNone(rep.LSM), rep.Cgroup["path"])
 	for _, f := range cgroupFiles {
 		if v, ok := rep.Cgroup[f.label]; ok {
