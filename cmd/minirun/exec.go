@@ -44,7 +44,7 @@ func runExec(g container.Global, args []string) (int, error) {
 	fs.IntVar(&o.PreserveFds, "preserve-fds", 0, "pass N extra fds (from 3) to the process")
 	fs.String("process-label", "", "SELinux label (ignored without SELinux)")
 	fs.BoolVar(&o.IgnorePaused, "ignore-paused", false, "allow exec in a paused container")
-	fs.String("cgroup", "", "accepted for runc compatibility")
+	fs.StringVar(&o.SubCgroup, "cgroup", "", "run the process in this existing sub-cgroup of the container's cgroup")
 	if err := fs.Parse(args); err != nil {
 		return 2, err
 	}

@@ -31,7 +31,8 @@ type ExecOptions struct {
 	ConsoleSocket  string
 	Detach         bool
 	PreserveFds    int
-	IgnorePaused   bool // --ignore-paused: exec into a frozen cgroup
+	IgnorePaused   bool   // --ignore-paused: exec into a frozen cgroup
+	SubCgroup      string // --cgroup: an existing sub-cgroup to run in
 }
 
 // Exec runs a process inside every namespace and the cgroup of a running
@@ -121,8 +122,14 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	if listener != nil {
 		defer listener.Close()
 	}
+	cg := l.cg
+	if o.SubCgroup != "" {
+		if cg, err = l.cg.Sub(o.SubCgroup); err != nil {
+			return nil, nil, err
+		}
+	}
 	c, err := spawn(spawnSpec{joins: joins, preserved: preserved, console: consoleSock, listener: listener,
-		cgroup: l.cg, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
+		cgroup: cg, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
 	if err != nil {
 		return nil, nil, fmt.Errorf("exec: %w", err)
 	}
