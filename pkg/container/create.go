@@ -28,6 +28,8 @@ import (
 type Global struct {
 	Root          string
 	SystemdCgroup bool
+	// Rootless is --rootless resolved: the caller may own no cgroup.
+	Rootless bool
 }
 
 // CreateOptions are the flags of create (and run).
