@@ -20,6 +20,7 @@ import (
 	"github.com/minirun/minirun/pkg/protocol"
 	"github.com/minirun/minirun/pkg/seccomp"
 	"github.com/minirun/minirun/pkg/state"
+	"github.com/minirun/minirun/pkg/userns"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
@@ -265,6 +266,9 @@ func bootstrapFor(s *specs.Spec) namespaces.Bootstrap {
 	b := namespaces.Bootstrap{CloneFlags: namespaces.CloneFlags(s)}
 	if namespaces.New(s, specs.UserNamespace) {
 		b.UIDMappings, b.GIDMappings = s.Linux.UIDMappings, s.Linux.GIDMappings
+		// Without CAP_SETUID the bootstrap can write only a map of the
+		// caller's own id, and the rest needs the setuid helpers.
+		b.SetgroupsDeny, b.ParentMaps = userns.Unprivileged(b.UIDMappings, b.GIDMappings)
 	}
 	if namespaces.New(s, specs.TimeNamespace) {
 		b.TimeOffsets = s.Linux.TimeOffsets
