@@ -3,6 +3,7 @@ package integration
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +14,34 @@ import (
 // Every test here runs minirun as a fresh unprivileged user (issue 12).
 
 func fields(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// A `spec --rootless` bundle runs as the user with no writable cgroup:
+// root inside is the user outside, with no cgroup made anywhere.
+func TestRootlessRunSpecBundle(t *testing.T) {
+	u := newTestUser(t)
+	b := u.bundle("b", func(s *specs.Spec) {
+		s.Process.Terminal = false
+		s.Process.Args = []string{"sh", "-c", "id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map; cat /proc/self/setgroups; ls /sys/kernel >/dev/null && echo sys-ok"}
+	})
+	r := u.run("run", "--bundle", b, "r1")
+	if r.code != 0 {
+		t.Fatalf("run: exit %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	want := fmt.Sprintf("0 0 0 %d 1 0 %d 1 deny sys-ok", u.uid, u.gid)
+	if got := fields(r.stdout); got != want {
+		t.Errorf("container saw %q, want %q", got, want)
+	}
+	for _, d := range cgroupDirs("/minirun-r1") {
+		if _, err := os.Stat(d); err == nil {
+			t.Errorf("cgroup %s made for a container with no resources and no writable cgroup", d)
+		}
+	}
+	// The default root is $XDG_RUNTIME_DIR/minirun, private to the user.
+	st, err := os.Stat(filepath.Join(u.runtime, "minirun"))
+	if err != nil || st.Mode().Perm() != 0o700 {
+		t.Errorf("state root: %v %v, want a 0700 directory", st, err)
+	}
+}
 
 // With a cgroup the user owns in every hierarchy, the self map is written
 // (the bootstrap must stay dumpable until then, and deny setgroups first).
@@ -50,6 +79,113 @@ func TestRootlessSelfMapInDelegatedCgroups(t *testing.T) {
 	if !strings.HasPrefix(fields(out), fmt.Sprintf("0 0 %d 1", u.uid)) || !strings.Contains(out, rel+"/c1") {
 		t.Errorf("container saw %q", out)
 	}
+	if _, err := os.Stat(filepath.Join("/sys/fs/cgroup/pids", rel, "c1")); err == nil {
+		t.Errorf("cgroup %s/c1 left behind", rel)
+	}
+}
+
+// A map of more than the user's own id goes through newuidmap and
+// newgidmap with the user's /etc/subuid and /etc/subgid ranges.
+func TestRootlessMultiRangeMap(t *testing.T) {
+	requireTool(t, "newuidmap", "uidmap")
+	u := newTestUser(t)
+	base := u.addSubIDs(65536)
+	maps := []specs.LinuxIDMapping{{ContainerID: 0, HostID: uint32(u.uid), Size: 1}, {ContainerID: 1, HostID: uint32(base), Size: 65536}}
+	gmaps := []specs.LinuxIDMapping{{ContainerID: 0, HostID: uint32(u.gid), Size: 1}, {ContainerID: 1, HostID: uint32(base), Size: 65536}}
+	b := u.bundle("b", func(s *specs.Spec) {
+		s.Process.Terminal = false
+		s.Linux.UIDMappings, s.Linux.GIDMappings = maps, gmaps
+		s.Process.User = specs.User{UID: 1000, GID: 1000}
+		s.Process.Args = []string{"sh", "-c", "id -u; id -g; cat /proc/self/uid_map; touch /tmp/f; stat -c %u:%g /tmp/f"}
+		s.Root.Readonly = false
+	})
+	must(t, os.Chmod(filepath.Join(b, "rootfs/tmp"), 0o1777))
+	out := u.ok("run", "--bundle", b, "m1")
+	want := fmt.Sprintf("1000 1000 0 %d 1 1 %d 65536 1000:1000", u.uid, base)
+	if got := fields(out); got != want {
+		t.Errorf("container saw %q, want %q", got, want)
+	}
+	var st = statOwner(t, filepath.Join(b, "rootfs/tmp/f"))
+	if st != fmt.Sprintf("%d:%d", base+999, base+999) {
+		t.Errorf("file made by container uid 1000 is %s on the host, want the subordinate id %d", st, base+999)
+	}
+	os.Remove(filepath.Join(b, "rootfs/tmp/f"))
+}
+
+// Without subordinate ids, the error names the file to fix.
+func TestRootlessMultiRangeWithoutSubuidSaysWhy(t *testing.T) {
+	requireTool(t, "newuidmap", "uidmap")
+	u := newTestUser(t)
+	b := u.bundle("b", func(s *specs.Spec) {
+		s.Process.Terminal = false
+		s.Linux.UIDMappings = append(s.Linux.UIDMappings, specs.LinuxIDMapping{ContainerID: 1, HostID: 3999000, Size: 10})
+		s.Process.Args = []string{"true"}
+	})
+	r := u.run("run", "--bundle", b, "m2")
+	if r.code == 0 || !strings.Contains(r.stderr, "newuidmap") || !strings.Contains(r.stderr, "/etc/subuid") {
+		t.Errorf("run: exit %d %q, want an error naming newuidmap and /etc/subuid", r.code, r.stderr)
+	}
+}
+
+func statOwner(t *testing.T, path string) string {
+	t.Helper()
+	out, err := exec.Command("stat", "-c", "%u:%g", path).Output()
+	must(t, err)
+	return strings.TrimSpace(string(out))
+}
+
+// Resources with no cgroup the user may write: an error naming the
+// cgroup and why, not a container without its limits.
+func TestRootlessResourcesWithoutWritableCgroupFails(t *testing.T) {
+	requireV1(t)
+	u := newTestUser(t)
+	limit := int64(10)
+	b := u.bundle("b", func(s *specs.Spec) {
+		s.Process.Terminal = false
+		s.Process.Args = []string{"true"}
+		s.Linux.Resources = &specs.LinuxResources{Pids: &specs.LinuxPids{Limit: &limit}}
+	})
+	r := u.run("run", "--bundle", b, "e1")
+	if r.code == 0 || !strings.Contains(r.stderr, "linux.resources.pids") || !strings.Contains(r.stderr, "/sys/fs/cgroup/pids/minirun-e1") ||
+		!strings.Contains(r.stderr, "permission denied") {
+		t.Errorf("run: exit %d %q, want an error naming linux.resources.pids, the cgroup and the reason", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(u.runtime, "minirun", "e1")); err == nil {
+		t.Error("state of the failed container left behind")
+	}
+}
+
+// A pids cgroup delegated to the user (a v1 directory chowned to it, the
+// equivalent of a delegated cgroup v2 subtree on this host) takes the
+// container and holds a fork bomb at its limit; the other hierarchies
+// are skipped.
+func TestRootlessDelegatedPidsCgroupHoldsForkBomb(t *testing.T) {
+	requireV1(t)
+	u := newTestUser(t)
+	rel := "/minirun-rl-" + u.name
+	u.delegate("pids", rel)
+	limit := int64(16)
+	b := u.bundle("b", func(s *specs.Spec) {
+		s.Process.Terminal = false
+		s.Linux.CgroupsPath = rel + "/c1"
+		s.Linux.Resources = &specs.LinuxResources{Pids: &specs.LinuxPids{Limit: &limit}}
+		// A subshell forks sleepers until refused (busybox sh then exits);
+		// init execs, which needs no fork, and holds the namespace open.
+		s.Process.Args = []string{"sh", "-c", "(while :; do sleep 300 & done) 2>/dev/null; exec sleep 300"}
+	})
+	u.ok("run", "-d", "--bundle", b, "f1")
+	dir := filepath.Join("/sys/fs/cgroup/pids", rel, "c1")
+	var current, events string
+	waitFor(t, "the fork bomb to hit pids.max", func() bool {
+		c, _ := os.ReadFile(filepath.Join(dir, "pids.current"))
+		e, _ := os.ReadFile(filepath.Join(dir, "pids.events"))
+		current, events = strings.TrimSpace(string(c)), strings.TrimSpace(string(e))
+		return events != "" && events != "max 0" && current == "16"
+	})
+	if max, _ := os.ReadFile(filepath.Join(dir, "pids.max")); strings.TrimSpace(string(max)) != "16" {
+		t.Errorf("pids.max %q, want 16", max)
+	}
+	u.ok("delete", "--force", "f1")
 	if _, err := os.Stat(filepath.Join("/sys/fs/cgroup/pids", rel, "c1")); err == nil {
 		t.Errorf("cgroup %s/c1 left behind", rel)
 	}

@@ -189,7 +189,11 @@ func (b *builder) makeCgroup() error {
 	if err != nil {
 		return fmt.Errorf("linux.cgroupsPath: %w", err)
 	}
-	b.cg, err = cgroups.Create(layout, path, b.spec.Linux.Resources)
+	create, res := cgroups.Create, b.spec.Linux.Resources
+	if b.g.Rootless {
+		create, res = cgroups.CreateRootless, cgroups.RootlessResources(res)
+	}
+	b.cg, err = create(layout, path, res)
 	if err != nil {
 		return err
 	}
@@ -199,7 +203,7 @@ func (b *builder) makeCgroup() error {
 	if err := b.st.Save(); err != nil {
 		return err
 	}
-	return b.cg.Set(b.spec.Linux.Resources)
+	return b.cg.Set(res)
 }
 
 // handOver records the pid, sends the config and drives the child through

@@ -1,0 +1,144 @@
+package cgroups
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+// A rootless caller owns no cgroup unless one was delegated to it (a
+// directory chowned to the user: systemd's user@.service on v2, or an
+// administrator's chown). As runc, minirun then places the container only
+// in the hierarchies it may write, runs it in none when the config asks
+// for no resources, and refuses a config whose resources would have
+// nowhere to go, naming the cgroup and why.
+
+// CreateRootless is Create for an unprivileged caller.
+func CreateRootless(l Layout, path string, r *specs.LinuxResources) (*State, error) {
+	probe := &State{Layout: l, Path: path}
+	usable := Layout{V1: map[string]string{}}
+	denied := map[string]error{} // hierarchy ("" = unified) -> why not
+	for name, dir := range probe.Dirs() {
+		mnt := l.Unified
+		if name != "" {
+			mnt = l.V1[name]
+		}
+		if err := writableBelow(mnt, dir); err != nil {
+			denied[name] = err
+			continue
+		}
+		if name == "" {
+			usable.Unified = l.Unified
+		} else {
+			usable.V1[name] = mnt
+		}
+	}
+	if !l.IsV2() && len(usable.V1) == 0 {
+		usable.Unified = "" // a hybrid host's unified mount alone is not a v2 host
+	}
+	if len(usable.V1) == 0 {
+		usable.V1 = nil
+	}
+	if err := checkPlaced(l, probe, denied, r); err != nil {
+		return nil, err
+	}
+	return Create(usable, path, r)
+}
+
+// RootlessResources drops what no unprivileged caller can set: device
+// rules (writing devices.allow/deny needs CAP_SYS_ADMIN in the initial
+// user namespace, and a user namespace cannot create device nodes anyway).
+func RootlessResources(r *specs.LinuxResources) *specs.LinuxResources {
+	if r == nil {
+		return nil
+	}
+	c := *r
+	c.Devices = nil
+	return &c
+}
+
+// writableBelow reports whether the caller may create dir: the deepest
+// existing directory on the way must be writable (or dir exists and is).
+func writableBelow(mnt, dir string) error {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil {
+			if err := unix.Access(d, unix.W_OK); err != nil {
+				return fmt.Errorf("%s is not writable by uid %d: %w", d, os.Geteuid(), err)
+			}
+			return nil
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		if d == mnt || d == "/" {
+			return fmt.Errorf("%s does not exist", mnt)
+		}
+	}
+}
+
+// checkPlaced fails when a resource needs a hierarchy the caller cannot write.
+func checkPlaced(l Layout, probe *State, denied map[string]error, r *specs.LinuxResources) error {
+	for _, need := range neededControllers(r) {
+		name, ok := hierarchyFor(l, need.ctrl)
+		if !ok {
+			continue // not mounted: Set reports it as for root
+		}
+		if err, no := denied[name]; no {
+			dir := probe.Dirs()[name]
+			return fmt.Errorf("linux.resources.%s: rootless container cannot create cgroup %s (%v); set linux.cgroupsPath to a cgroup delegated to (owned by) the user, or remove linux.resources.%s",
+				need.field, dir, err, need.field)
+		}
+	}
+	return nil
+}
+
+func hierarchyFor(l Layout, ctrl string) (string, bool) {
+	if l.IsV2() {
+		return "", true
+	}
+	for name := range l.V1 {
+		if v1HasController(name, ctrl) {
+			return name, true
+		}
+	}
+	if ctrl == "hugetlb" && l.Unified != "" {
+		return "", true
+	}
+	return "", false
+}
+
+type need struct{ field, ctrl string }
+
+// neededControllers lists the controllers r writes to, by config field.
+func neededControllers(r *specs.LinuxResources) []need {
+	if r == nil {
+		return nil
+	}
+	var out []need
+	add := func(set bool, field, ctrl string) {
+		if set {
+			out = append(out, need{field, ctrl})
+		}
+	}
+	add(r.Pids != nil, "pids", "pids")
+	add(r.Memory != nil, "memory", "memory")
+	if c := r.CPU; c != nil {
+		add(c.Shares != nil || c.Quota != nil || c.Period != nil || c.RealtimePeriod != nil ||
+			c.RealtimeRuntime != nil || c.Burst != nil || c.Idle != nil, "cpu", "cpu")
+		add(c.Cpus != "" || c.Mems != "", "cpu", "cpuset")
+	}
+	add(r.BlockIO != nil, "blockIO", "blkio")
+	add(len(r.HugepageLimits) > 0, "hugepageLimits", "hugetlb")
+	if n := r.Network; n != nil {
+		add(n.ClassID != nil, "network", "net_cls")
+		add(len(n.Priorities) > 0, "network", "net_prio")
+	}
+	add(len(r.Rdma) > 0, "rdma", "rdma")
+	add(len(r.Unified) > 0, "unified", "unified")
+	sort.SliceStable(out, func(i, j int) bool { return out[i].field < out[j].field })
+	return out
+}

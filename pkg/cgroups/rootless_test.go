@@ -1,0 +1,20 @@
+package cgroups
+
+import (
+	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+func TestNeededControllers(t *testing.T) {
+	limit := int64(10)
+	r := &specs.LinuxResources{Pids: &specs.LinuxPids{Limit: &limit}, CPU: &specs.LinuxCPU{Cpus: "0"},
+		Devices: []specs.LinuxDeviceCgroup{{Allow: false, Access: "rwm"}}}
+	got := neededControllers(r)
+	if len(got) != 2 || got[0] != (need{"cpu", "cpuset"}) || got[1] != (need{"pids", "pids"}) {
+		t.Errorf("needed %v", got)
+	}
+	if neededControllers(RootlessResources(&specs.LinuxResources{Devices: r.Devices})) != nil {
+		t.Error("device rules alone need no cgroup from a rootless caller")
+	}
+}
