@@ -142,3 +142,17 @@ func neededControllers(r *specs.LinuxResources) []need {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].field < out[j].field })
 	return out
 }
+
+// InNone reports a container placed in no cgroup (rootless, nothing
+// writable): processes must then be found some other way.
+func (s *State) InNone() bool { return s != nil && len(s.Dirs()) == 0 }
+
+// CanFreeze reports whether the container has a freezer: a rootless one
+// lacks it when the user may not write that hierarchy.
+func (s *State) CanFreeze() bool {
+	if s == nil || s.InNone() {
+		return false
+	}
+	_, ok := s.v1Dir("freezer")
+	return s.Layout.IsV2() || ok
+}

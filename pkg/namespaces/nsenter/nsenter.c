@@ -310,14 +310,18 @@ static void close_unpassed(struct bootstrap *b)
 }
 
 // Namespaces owned by the initial user namespace must be joined while we
-// still hold capabilities there, so the user namespace is joined last; once
-// in it we hold every capability over the namespaces it owns (user_namespaces(7)).
+// still hold capabilities there, so root joins the user namespace last;
+// once in it we hold every capability over the namespaces it owns
+// (user_namespaces(7)). An unprivileged caller holds none outside, and
+// the container's namespaces are all owned by its user namespace, so it
+// joins that first and gains them there.
 static void join_namespaces(struct bootstrap *b)
 {
+	int user_pass = geteuid() == 0 ? 1 : 0;
 	for (int pass = 0; pass < 2; pass++) {
 		for (int i = 0; i < b->njoins; i++) {
 			struct join *j = &b->joins[i];
-			if ((j->type == CLONE_NEWUSER) != (pass == 1))
+			if ((j->type == CLONE_NEWUSER) != (pass == user_pass))
 				continue;
 			if (setns(j->fd, j->type) < 0)
 				bail("setns to namespace type %#lx", j->type);
