@@ -281,3 +281,31 @@ func TestRootlessTerminal(t *testing.T) {
 	readUntil(t, master, "got:hello")
 	u.ok("delete", "--force", "t1")
 }
+
+// A config's sysfs works rootless: mounted when the container has a
+// network namespace of the user's own; otherwise the host's /sys bound
+// in its place, read-only as the config asked.
+func TestRootlessSysfs(t *testing.T) {
+	u := newTestUser(t)
+	sysfs := func(netns bool) func(*specs.Spec) {
+		return func(s *specs.Spec) {
+			s.Process.Terminal = false
+			for i, m := range s.Mounts {
+				if m.Destination == "/sys" {
+					s.Mounts[i] = specs.Mount{Destination: "/sys", Type: "sysfs", Source: "sysfs", Options: []string{"nosuid", "noexec", "nodev", "ro"}}
+				}
+			}
+			if netns {
+				s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.NetworkNamespace})
+			}
+			s.Process.Args = []string{"sh", "-c", "ls /sys/class/net | grep -c .; touch /sys/kernel/x 2>&1 | grep -o Read-only"}
+		}
+	}
+	if out := fields(u.ok("run", "--bundle", u.bundle("own", sysfs(true)), "s1")); out != "1 Read-only" {
+		t.Errorf("own network namespace: %q, want its sysfs (lo only) read-only", out)
+	}
+	out := fields(u.ok("run", "--bundle", u.bundle("host", sysfs(false)), "s2"))
+	if !strings.HasSuffix(out, " Read-only") || strings.HasPrefix(out, "1 ") {
+		t.Errorf("no network namespace: %q, want the host's /sys read-only", out)
+	}
+}
