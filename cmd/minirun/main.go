@@ -21,7 +21,6 @@ import (
 	"github.com/minirun/minirun/pkg/logs"
 	_ "github.com/minirun/minirun/pkg/namespaces/nsenter" // the pre-Go namespace bootstrap
 	"github.com/minirun/minirun/pkg/protocol"
-	"github.com/minirun/minirun/pkg/state"
 )
 
 // version is set at build time.
@@ -63,7 +62,7 @@ func main() {
 func realMain(args []string) int {
 	fs := flag.NewFlagSet("minirun", flag.ContinueOnError)
 	g := container.Global{}
-	fs.StringVar(&g.Root, "root", state.RootFor(os.Geteuid(), os.Getenv("XDG_RUNTIME_DIR")), "directory for container state (tmpfs recommended; default $XDG_RUNTIME_DIR/minirun for a non-root user)")
+	fs.StringVar(&g.Root, "root", defaultRoot(), "directory for container state (tmpfs recommended; default $XDG_RUNTIME_DIR/minirun for a non-root user)")
 	logPath := fs.String("log", "", "log file (default stderr)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	debug := fs.Bool("debug", false, "enable debug logging")

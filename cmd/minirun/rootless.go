@@ -4,8 +4,15 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/minirun/minirun/pkg/state"
 	"github.com/minirun/minirun/pkg/userns"
 )
+
+// defaultRoot is --root's default, as runc picks it (see state.RootFor).
+func defaultRoot() string {
+	user, set := os.LookupEnv("USER")
+	return state.RootFor(os.Geteuid(), os.Getenv("XDG_RUNTIME_DIR"), userns.InNonHostUserNS(), user, set)
+}
 
 // parseRootless reads --rootless as runc does: auto means rootless when
 // the caller is not root, or is root only inside a user namespace whose

@@ -88,6 +88,11 @@ func create(g Global, o CreateOptions) (*created, error) {
 	b := &builder{g: g, o: o, spec: spec}
 	b.st = &state.Container{ID: o.ID, Bundle: bundle, Rootfs: rootfs, Created: time.Now().UTC(),
 		Annotations: spec.Annotations}
+	if g.Rootless {
+		if err := state.EnsurePrivateRoot(g.Root); err != nil {
+			return nil, err
+		}
+	}
 	if err := state.Create(g.Root, b.st); err != nil {
 		return nil, err
 	}

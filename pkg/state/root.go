@@ -10,23 +10,28 @@ import (
 // RootFor is the default --root: runc's, so tools that look for a
 // rootless runtime's state find it. An unprivileged caller cannot write
 // /run, so its state lives in its own $XDG_RUNTIME_DIR (a per-user tmpfs
-// that pam_systemd makes 0700).
-func RootFor(euid int, xdgRuntimeDir string) string {
-	if euid != 0 && xdgRuntimeDir != "" {
+// that pam_systemd makes 0700). Root in a user namespace (rootless podman
+// runs the runtime so) uses it too, unless $USER says it is the real root;
+// the host's root keeps /run/minirun.
+func RootFor(euid int, xdgRuntimeDir string, inUserNS bool, user string, userSet bool) string {
+	if xdgRuntimeDir == "" {
+		return DefaultRoot
+	}
+	if euid != 0 || (inUserNS && (!userSet || user != "root")) {
 		return filepath.Join(xdgRuntimeDir, "minirun")
 	}
 	return DefaultRoot
 }
 
-// checkPrivate refuses a state root another user could change: a record
-// there names the pid and cgroup later commands signal and remove, so a
-// root that is not the caller's own would let another user aim them. Root
-// (euid 0) owns /run/minirun and is not checked, as before.
-func checkPrivate(root string) error {
-	euid := os.Geteuid()
-	if euid == 0 {
-		return nil
+// EnsurePrivateRoot makes a rootless caller's state root (0700) and
+// refuses one another user could change: a record there names the pid
+// and cgroup later commands signal and remove, so a root that is not the
+// caller's own would let another user aim them.
+func EnsurePrivateRoot(root string) error {
+	if err := os.MkdirAll(root, 0o700); err != nil {
+		return fmt.Errorf("create state root %s: %w", root, err)
 	}
+	euid := os.Geteuid()
 	if err := ownedAndClosed(root, euid, false); err != nil {
 		return err
 	}

@@ -8,11 +8,20 @@ import (
 )
 
 func TestRootFor(t *testing.T) {
-	if got := RootFor(0, "/run/user/0"); got != DefaultRoot {
+	if got := RootFor(0, "/run/user/0", false, "root", true); got != DefaultRoot {
 		t.Errorf("root: %s, want %s", got, DefaultRoot)
 	}
-	if got := RootFor(1001, "/run/user/1001"); got != "/run/user/1001/minirun" {
+	if got := RootFor(1001, "/run/user/1001", false, "u", true); got != "/run/user/1001/minirun" {
 		t.Errorf("user: %s", got)
+	}
+	if got := RootFor(1001, "", false, "u", true); got != DefaultRoot {
+		t.Errorf("user without XDG_RUNTIME_DIR: %s", got)
+	}
+	if got := RootFor(0, "/run/user/1001", true, "u", true); got != "/run/user/1001/minirun" {
+		t.Errorf("root in a user namespace (rootless podman): %s", got)
+	}
+	if got := RootFor(0, "/run/user/0", true, "root", true); got != DefaultRoot {
+		t.Errorf("USER=root in a user namespace: %s", got)
 	}
 }
 

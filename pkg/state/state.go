@@ -74,9 +74,6 @@ func Create(root string, c *Container) error {
 	if err := os.MkdirAll(root, 0o700); err != nil {
 		return fmt.Errorf("create state root %s: %w", root, err)
 	}
-	if err := checkPrivate(root); err != nil {
-		return err
-	}
 	c.dir = Dir(root, c.ID)
 	if err := os.Mkdir(c.dir, 0o700); err != nil {
 		if errors.Is(err, os.ErrExist) {
