@@ -22,13 +22,19 @@ func TestRootlessRunSpecBundle(t *testing.T) {
 	u := newTestUser(t)
 	b := u.bundle("b", func(s *specs.Spec) {
 		s.Process.Terminal = false
-		s.Process.Args = []string{"sh", "-c", "id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map; cat /proc/self/setgroups; ls /sys/kernel >/dev/null && echo sys-ok"}
+		s.Process.Args = []string{"sh", "-c", "id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map; cat /proc/self/setgroups; ls /sys/kernel >/dev/null && echo sys-ok; " +
+			"grep CapEff /proc/self/status; cat /mnt/own"}
+		// A bind mount of the user's own file.
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/mnt/own", Type: "bind", Source: filepath.Join(u.dir, "own"), Options: []string{"bind", "ro"}})
 	})
+	must(t, os.WriteFile(filepath.Join(u.dir, "own"), []byte("mine\n"), 0o600))
+	must(t, os.Chown(filepath.Join(u.dir, "own"), u.uid, u.gid))
 	r := u.run("run", "--bundle", b, "r1")
 	if r.code != 0 {
 		t.Fatalf("run: exit %d %s %s", r.code, r.stdout, r.stderr)
 	}
-	want := fmt.Sprintf("0 0 0 %d 1 0 %d 1 deny sys-ok", u.uid, u.gid)
+	// CapEff: the config's three capabilities, held in the user namespace only.
+	want := fmt.Sprintf("0 0 0 %d 1 0 %d 1 deny sys-ok CapEff: 0000000020000420 mine", u.uid, u.gid)
 	if got := fields(r.stdout); got != want {
 		t.Errorf("container saw %q, want %q", got, want)
 	}

@@ -2,6 +2,7 @@ package userns
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -24,5 +25,13 @@ func TestUnprivilegedLeavesRootAsBefore(t *testing.T) {
 	}
 	if deny, parent := Unprivileged([]specs.LinuxIDMapping{{HostID: 0, Size: 1}}, nil); deny || parent {
 		t.Error("root writes every map itself, with setgroups untouched")
+	}
+}
+
+func TestHelperMissingSaysWhatToInstall(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	err := helper("newgidmap", "/etc/subgid", 1, []specs.LinuxIDMapping{{HostID: 100000, Size: 10}})
+	if err == nil || !strings.Contains(err.Error(), "linux.gidMappings") || !strings.Contains(err.Error(), "uidmap") || !strings.Contains(err.Error(), "/etc/subgid") {
+		t.Errorf("error %v: want the field, the package and the file", err)
 	}
 }
