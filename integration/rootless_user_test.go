@@ -39,30 +39,67 @@ func newTestUser(t *testing.T) *testUser {
 	if skipWhy != "" {
 		t.Skip(skipWhy)
 	}
-	dir, err := os.MkdirTemp("", "minirun-rl-")
-	must(t, err)
-	must(t, os.Chmod(dir, 0o755))
-	name := fmt.Sprintf("mrt%d", time.Now().UnixNano()%1e6)
-	u := &testUser{t: t, name: name, dir: dir}
-	t.Cleanup(u.cleanup)
-	home := filepath.Join(dir, "home")
-	if out, err := exec.Command("useradd", "-m", "-d", home, "-s", "/bin/sh", "-K", "SUB_UID_COUNT=0", "-K", "SUB_GID_COUNT=0", name).CombinedOutput(); err != nil {
+	if _, err := exec.LookPath("useradd"); err != nil {
+		t.Skip("useradd is not installed (apt-get install passwd)")
+	}
+	u := newUserDir(t)
+	u.name = fmt.Sprintf("mrt%d", time.Now().UnixNano()%1e6)
+	home := filepath.Join(u.dir, "home")
+	if out, err := exec.Command("useradd", "-m", "-d", home, "-s", "/bin/sh", "-K", "SUB_UID_COUNT=0", "-K", "SUB_GID_COUNT=0", u.name).CombinedOutput(); err != nil {
 		t.Fatalf("useradd: %v %s", err, out)
 	}
-	pw, err := user.Lookup(name)
+	pw, err := user.Lookup(u.name)
 	must(t, err)
 	u.uid, _ = strconv.Atoi(pw.Uid)
 	u.gid, _ = strconv.Atoi(pw.Gid)
-	must(t, os.Chown(dir, u.uid, u.gid))
-	must(t, os.Chmod(dir, 0o700))
-	u.runtime = filepath.Join(dir, "run")
-	must(t, os.Mkdir(u.runtime, 0o700))
-	must(t, os.Chown(u.runtime, u.uid, u.gid))
-	u.minirun = filepath.Join(dir, "minirun")
-	copyFile(t, minirun, u.minirun, 0o755)
-	u.probe = filepath.Join(dir, "probe")
-	copyFile(t, probeBin, u.probe, 0o755)
+	u.own()
 	return u
+}
+
+// newUIDUser is an unprivileged uid with no account (the cgroup v2 VM has
+// no useradd): enough for minirun, which needs no passwd entry.
+func newUIDUser(t *testing.T, uid int) *testUser {
+	t.Helper()
+	if skipWhy != "" {
+		t.Skip(skipWhy)
+	}
+	u := newUserDir(t)
+	u.uid, u.gid = uid, uid
+	must(t, os.Mkdir(filepath.Join(u.dir, "home"), 0o700))
+	u.own()
+	return u
+}
+
+// newAnyUser is a test account where useradd exists, else a bare uid.
+func newAnyUser(t *testing.T) *testUser {
+	t.Helper()
+	if _, err := exec.LookPath("useradd"); err != nil {
+		return newUIDUser(t, 4243)
+	}
+	return newTestUser(t)
+}
+
+func newUserDir(t *testing.T) *testUser {
+	dir, err := os.MkdirTemp("", "minirun-rl-")
+	must(t, err)
+	must(t, os.Chmod(dir, 0o755))
+	u := &testUser{t: t, dir: dir}
+	t.Cleanup(u.cleanup)
+	return u
+}
+
+// own hands the test's directory to the user, with its state dir and a
+// copy of the binaries it can execute.
+func (u *testUser) own() {
+	t := u.t
+	u.runtime = filepath.Join(u.dir, "run")
+	must(t, os.Mkdir(u.runtime, 0o700))
+	u.minirun = filepath.Join(u.dir, "minirun")
+	copyFile(t, minirun, u.minirun, 0o755)
+	u.probe = filepath.Join(u.dir, "probe")
+	copyFile(t, probeBin, u.probe, 0o755)
+	must(t, chownTree(u.dir, u.uid, u.gid))
+	must(t, os.Chmod(u.dir, 0o700))
 }
 
 // addSubIDs gives the user n subordinate uids and gids.
@@ -178,13 +215,15 @@ func (u *testUser) cleanup() {
 			t.Errorf("mount left behind: %s", line)
 		}
 	}
-	if u.uid > 0 {
+	if u.name != "" {
 		if out, err := exec.Command("userdel", "-r", "-f", u.name).CombinedOutput(); err != nil {
 			t.Errorf("userdel %s: %v %s", u.name, err, out)
 		}
 	}
 	for _, f := range []string{"/etc/subuid", "/etc/subgid"} {
-		dropLinesOf(f, u.name)
+		if u.name != "" {
+			dropLinesOf(f, u.name)
+		}
 	}
 	os.RemoveAll(u.dir)
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -47,7 +48,36 @@ func CreateRootless(l Layout, path string, r *specs.LinuxResources) (*State, err
 	if err := checkPlaced(l, probe, denied, r); err != nil {
 		return nil, err
 	}
-	return Create(usable, path, r)
+	return create(usable, path, r, enableDelegated)
+}
+
+// enableDelegated is enableControllers for a delegated v2 subtree: the
+// ancestors above it belong to root and are left as their owner set them
+// (what they enabled is what the subtree can have); in those the user
+// owns, each enables what it was offered, so the container's directory
+// gets every controller the delegation passed down.
+func enableDelegated(root, path string) error {
+	cur := root
+	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
+		ctl := filepath.Join(cur, "cgroup.subtree_control")
+		if unix.Access(ctl, unix.W_OK) == nil {
+			avail, err := readFile(cur, "cgroup.controllers")
+			if err != nil {
+				return fmt.Errorf("read %s/cgroup.controllers: %w", cur, err)
+			}
+			var enable []string
+			for _, c := range strings.Fields(avail) {
+				enable = append(enable, "+"+c)
+			}
+			if len(enable) > 0 {
+				if err := writeFile(cur, "cgroup.subtree_control", strings.Join(enable, " ")); err != nil {
+					return fmt.Errorf("enable controllers in delegated %s: %w", cur, err)
+				}
+			}
+		}
+		cur = filepath.Join(cur, part)
+	}
+	return nil
 }
 
 // RootlessResources drops what no unprivileged caller can set: device
