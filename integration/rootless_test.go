@@ -322,3 +322,18 @@ func TestRootlessSysfs(t *testing.T) {
 		t.Errorf("no network namespace: %q, want the host's /sys (%d interfaces) read-only", out, len(host))
 	}
 }
+
+// The host's root asking for --rootless=true keeps what it can enforce:
+// its device rules are not dropped with the unprivileged caller's.
+func TestRootlessTrueAsRootKeepsDeviceRules(t *testing.T) {
+	requireV1(t)
+	e := newEnv(t)
+	b := e.bundle("c", func(s *specs.Spec) { s.Process.Args = []string{"sleep", "100"} })
+	e.ok("--rootless", "true", "run", "-d", "--bundle", b, "c")
+	list, err := os.ReadFile(filepath.Join("/sys/fs/cgroup/devices", e.cgroup, "c", "devices.list"))
+	must(t, err)
+	if strings.Contains(string(list), "a *:* rwm") {
+		t.Errorf("devices.list %q: the config's deny-all was dropped", list)
+	}
+	e.ok("delete", "--force", "c")
+}

@@ -80,16 +80,28 @@ func enableDelegated(root, path string) error {
 	return nil
 }
 
-// RootlessResources drops what no unprivileged caller can set: device
-// rules (writing devices.allow/deny needs CAP_SYS_ADMIN in the initial
-// user namespace, and a user namespace cannot create device nodes anyway).
+// RootlessResources drops what an unprivileged caller cannot set: device
+// rules (devices.allow/deny and a v2 device program need CAP_SYS_ADMIN or
+// CAP_BPF in the initial user namespace; a user namespace cannot create
+// device nodes anyway). The host's root with --rootless=true keeps them:
+// it can write them, and dropping them would only weaken its container.
 func RootlessResources(r *specs.LinuxResources) *specs.LinuxResources {
-	if r == nil {
-		return nil
+	if r == nil || hostRoot() {
+		return r
 	}
 	c := *r
 	c.Devices = nil
 	return &c
+}
+
+// hostRoot reports euid 0 in the initial user namespace, whose map is the
+// identity (user_namespaces(7)).
+func hostRoot() bool {
+	if os.Geteuid() != 0 {
+		return false
+	}
+	m, err := os.ReadFile("/proc/self/uid_map")
+	return err == nil && strings.Join(strings.Fields(string(m)), " ") == "0 0 4294967295"
 }
 
 // writableBelow reports whether the caller may create dir: the deepest

@@ -14,7 +14,11 @@ func TestNeededControllers(t *testing.T) {
 	if len(got) != 2 || got[0] != (need{"cpu", "cpuset"}) || got[1] != (need{"pids", "pids"}) {
 		t.Errorf("needed %v", got)
 	}
-	if neededControllers(RootlessResources(&specs.LinuxResources{Devices: r.Devices})) != nil {
+	if neededControllers(&specs.LinuxResources{Devices: r.Devices}) != nil {
 		t.Error("device rules alone need no cgroup from a rootless caller")
+	}
+	kept := RootlessResources(&specs.LinuxResources{Devices: r.Devices})
+	if hostRoot() != (len(kept.Devices) == 1) {
+		t.Errorf("devices kept %v: only the host's root keeps its device rules", kept.Devices)
 	}
 }
