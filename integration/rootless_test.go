@@ -260,6 +260,9 @@ func TestRootlessLifecycleAndExec(t *testing.T) {
 	if want += " not supported"; out != want {
 		t.Errorf("exec saw %q, want %q", out, want)
 	}
+	if r := u.run("update", "--pids-limit", "10", "l1"); r.code == 0 || !strings.Contains(r.stderr, "no pids cgroup") {
+		t.Errorf("update without a pids cgroup: exit %d %q, want an error saying there is no pids cgroup", r.code, r.stderr)
+	}
 	if r := u.run("pause", "l1"); r.code == 0 || !strings.Contains(r.stderr, "no freezer cgroup") {
 		t.Errorf("pause without a freezer: exit %d %q, want an error saying there is no freezer cgroup", r.code, r.stderr)
 	}

@@ -166,14 +166,18 @@ func neededControllers(r *specs.LinuxResources) []need {
 			out = append(out, need{field, ctrl})
 		}
 	}
-	add(r.Pids != nil, "pids", "pids")
-	add(r.Memory != nil, "memory", "memory")
+	// A present but empty struct asks for nothing (update sends those).
+	add(r.Pids != nil && *r.Pids != (specs.LinuxPids{}), "pids", "pids")
+	add(r.Memory != nil && *r.Memory != (specs.LinuxMemory{}), "memory", "memory")
 	if c := r.CPU; c != nil {
 		add(c.Shares != nil || c.Quota != nil || c.Period != nil || c.RealtimePeriod != nil ||
 			c.RealtimeRuntime != nil || c.Burst != nil || c.Idle != nil, "cpu", "cpu")
 		add(c.Cpus != "" || c.Mems != "", "cpu", "cpuset")
 	}
-	add(r.BlockIO != nil, "blockIO", "blkio")
+	if b := r.BlockIO; b != nil {
+		add(b.Weight != nil || b.LeafWeight != nil || len(b.WeightDevice) > 0 || len(b.ThrottleReadBpsDevice) > 0 ||
+			len(b.ThrottleWriteBpsDevice) > 0 || len(b.ThrottleReadIOPSDevice) > 0 || len(b.ThrottleWriteIOPSDevice) > 0, "blockIO", "blkio")
+	}
 	add(len(r.HugepageLimits) > 0, "hugepageLimits", "hugetlb")
 	if n := r.Network; n != nil {
 		add(n.ClassID != nil, "network", "net_cls")
@@ -197,4 +201,17 @@ func (s *State) CanFreeze() bool {
 	}
 	_, ok := s.v1Dir("freezer")
 	return s.Layout.IsV2() || ok
+}
+
+// CheckPlaced fails when r needs a controller the container has no
+// cgroup in: for a rootless container, one the user could not write at
+// create. Without it the write would fail as if the controller were not
+// mounted at all.
+func (s *State) CheckPlaced(r *specs.LinuxResources) error {
+	for _, need := range neededControllers(r) {
+		if _, ok := hierarchyFor(s.Layout, need.ctrl); !ok || s.InNone() {
+			return fmt.Errorf("linux.resources.%s: the container is in no %s cgroup (a rootless container is placed only in cgroups the user may write; delegate one and set linux.cgroupsPath)", need.field, need.ctrl)
+		}
+	}
+	return nil
 }

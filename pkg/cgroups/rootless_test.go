@@ -22,3 +22,10 @@ func TestNeededControllers(t *testing.T) {
 		t.Errorf("devices kept %v: only the host's root keeps its device rules", kept.Devices)
 	}
 }
+
+func TestNeededControllersIgnoresEmptyStructs(t *testing.T) {
+	r := &specs.LinuxResources{Memory: &specs.LinuxMemory{}, Pids: &specs.LinuxPids{}, BlockIO: &specs.LinuxBlockIO{}, CPU: &specs.LinuxCPU{}}
+	if got := neededControllers(r); len(got) != 0 {
+		t.Errorf("empty structs need %v, want nothing", got)
+	}
+}
