@@ -95,7 +95,8 @@ func RootlessResources(r *specs.LinuxResources) *specs.LinuxResources {
 }
 
 // hostRoot reports euid 0 in the initial user namespace, whose map is the
-// identity (user_namespaces(7)).
+// identity (user_namespaces(7)). pkg/userns has the same test; feature
+// packages do not import each other, and it is one line.
 func hostRoot() bool {
 	if os.Geteuid() != 0 {
 		return false

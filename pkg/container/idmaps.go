@@ -24,6 +24,9 @@ func answerMaps(sock *os.File, reply []byte, boot namespaces.Bootstrap) ([]byte,
 	}
 	pid, err := strconv.Atoi(strings.TrimPrefix(msg, "maps "))
 	if err != nil || pid <= 0 {
+		// Any answer but "ok" ends the bootstrap, which would otherwise
+		// wait for one.
+		protocol.WriteFrame(sock, []byte("abort"))
 		return nil, fmt.Errorf("bootstrap: unexpected request %q", msg)
 	}
 	if err := userns.WriteMaps(pid, boot.UIDMappings, boot.GIDMappings); err != nil {
