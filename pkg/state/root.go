@@ -54,7 +54,7 @@ func ownedAndClosed(dir string, euid int, parent bool) error {
 	sticky := fi.Mode()&os.ModeSticky != 0
 	switch {
 	case !parent && owner != euid:
-		return fmt.Errorf("state root %s: owned by uid %d, not by the caller (uid %d); pass a --root of your own", dir, owner, euid)
+		return fmt.Errorf("state root %s: owned by uid %d, not by the caller (uid %d); set XDG_RUNTIME_DIR or pass a --root of your own", dir, owner, euid)
 	case !parent && writable:
 		return fmt.Errorf("state root %s: writable by other users (mode %v); it must be 0700", dir, fi.Mode().Perm())
 	case parent && owner != euid && owner != 0:
