@@ -216,6 +216,21 @@ func TestRootlessDelegatedPidsCgroupHoldsForkBomb(t *testing.T) {
 	if _, err := os.Stat(filepath.Join("/sys/fs/cgroup/pids", rel, "c1")); err == nil {
 		t.Errorf("cgroup %s/c1 left behind", rel)
 	}
+	// Only pids was delegated: a memory limit has nowhere to go.
+	mem := int64(64 << 20)
+	bm := u.bundle("bm", func(s *specs.Spec) {
+		s.Process.Terminal = false
+		s.Linux.CgroupsPath = rel + "/c2"
+		s.Linux.Resources = &specs.LinuxResources{Pids: &specs.LinuxPids{Limit: &limit}, Memory: &specs.LinuxMemory{Limit: &mem}}
+		s.Process.Args = []string{"true"}
+	})
+	r := u.run("run", "--bundle", bm, "f2")
+	if r.code == 0 || !strings.Contains(r.stderr, "linux.resources.memory") || !strings.Contains(r.stderr, "/sys/fs/cgroup/memory"+rel+"/c2") {
+		t.Errorf("memory limit without a memory cgroup: exit %d %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join("/sys/fs/cgroup/pids", rel, "c2")); err == nil {
+		t.Errorf("cgroup %s/c2 made for a container that failed", rel)
+	}
 }
 
 // The lifecycle as the user: create, start, state, list, ps, exec (joining
