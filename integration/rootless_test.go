@@ -309,6 +309,18 @@ func TestRootlessTerminal(t *testing.T) {
 	readUntil(t, master, "stdin-is-a-tty")
 	master.Write([]byte("hello\n"))
 	readUntil(t, master, "got:hello")
+	// exec -t hands its own pty master over the same way.
+	sub := filepath.Join(u.dir, "exec-console")
+	must(t, os.Mkdir(sub, 0o755))
+	sock2, ch2 := consoleListener(t, sub)
+	must(t, os.Chown(sock2, u.uid, u.gid))
+	u.ok("exec", "-d", "-t", "--console-socket", sock2, "t1", "sh", "-c", "test -t 0 && echo exec-tty; sleep 100")
+	m2 := <-ch2
+	if m2 == nil {
+		t.Fatal("no pty master received for exec -t")
+	}
+	defer m2.Close()
+	readUntil(t, m2, "exec-tty")
 	u.ok("delete", "--force", "t1")
 }
 
