@@ -21,7 +21,6 @@ import (
 	"github.com/minirun/minirun/pkg/logs"
 	_ "github.com/minirun/minirun/pkg/namespaces/nsenter" // the pre-Go namespace bootstrap
 	"github.com/minirun/minirun/pkg/protocol"
-	"github.com/minirun/minirun/pkg/state"
 )
 
 // version is set at build time.
@@ -63,13 +62,13 @@ func main() {
 func realMain(args []string) int {
 	fs := flag.NewFlagSet("minirun", flag.ContinueOnError)
 	g := container.Global{}
-	fs.StringVar(&g.Root, "root", state.DefaultRoot, "directory for container state (tmpfs recommended)")
+	fs.StringVar(&g.Root, "root", defaultRoot(), "directory for container state (tmpfs recommended; default $XDG_RUNTIME_DIR/minirun for a non-root user)")
 	logPath := fs.String("log", "", "log file (default stderr)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	debug := fs.Bool("debug", false, "enable debug logging")
 	fs.BoolVar(&g.SystemdCgroup, "systemd-cgroup", false, "cgroupsPath is slice:prefix:name (mapped to cgroupfs)")
 	fs.String("criu", "", "ignored (no checkpoint support)")
-	fs.String("rootless", "auto", "ignored (minirun runs as root)")
+	rootless := fs.String("rootless", "auto", "run as an unprivileged user: true, false or auto (when not root, or in a user namespace whose root is not the host's)")
 	showVersion := fs.Bool("version", false, "print the version")
 	fs.BoolVar(showVersion, "v", false, "print the version")
 	fs.Usage = func() { usage(fs) }
@@ -77,6 +76,11 @@ func realMain(args []string) int {
 		return 2
 	}
 	fs.Visit(func(f *flag.Flag) { rootSet = rootSet || f.Name == "root" })
+	var err error
+	if g.Rootless, err = parseRootless(*rootless); err != nil {
+		fmt.Fprintln(os.Stderr, "minirun:", err)
+		return 2
+	}
 	if *showVersion {
 		fmt.Printf("minirun version %s\nspec: 1.3.0\n", version)
 		return 0

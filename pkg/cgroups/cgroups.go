@@ -65,6 +65,10 @@ func (s *State) v1Dir(controller string) (string, bool) {
 // Create makes the container's directories, recording which ones minirun
 // made, so Destroy never removes a cgroup it did not create.
 func Create(l Layout, path string, r *specs.LinuxResources) (*State, error) {
+	return create(l, path, r, enableControllers)
+}
+
+func create(l Layout, path string, r *specs.LinuxResources, enable func(root, path string) error) (*State, error) {
 	s := &State{Layout: l, Path: path, Created: map[string]string{}}
 	_, v1Hugetlb := s.v1Dir("hugetlb")
 	s.HybridUnified = !l.IsV2() && l.Unified != "" && r != nil && len(r.HugepageLimits) > 0 && !v1Hugetlb
@@ -93,7 +97,7 @@ func Create(l Layout, path string, r *specs.LinuxResources) (*State, error) {
 		return nil, err
 	}
 	if l.IsV2() {
-		if err := enableControllers(l.Unified, path); err != nil {
+		if err := enable(l.Unified, path); err != nil {
 			s.Destroy()
 			return nil, err
 		}

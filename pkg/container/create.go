@@ -20,6 +20,7 @@ import (
 	"github.com/minirun/minirun/pkg/protocol"
 	"github.com/minirun/minirun/pkg/seccomp"
 	"github.com/minirun/minirun/pkg/state"
+	"github.com/minirun/minirun/pkg/userns"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
@@ -28,6 +29,8 @@ import (
 type Global struct {
 	Root          string
 	SystemdCgroup bool
+	// Rootless is --rootless resolved: the caller may own no cgroup.
+	Rootless bool
 }
 
 // CreateOptions are the flags of create (and run).
@@ -86,6 +89,11 @@ func create(g Global, o CreateOptions) (*created, error) {
 	b := &builder{g: g, o: o, spec: spec}
 	b.st = &state.Container{ID: o.ID, Bundle: bundle, Rootfs: rootfs, Created: time.Now().UTC(),
 		Annotations: spec.Annotations}
+	if g.Rootless {
+		if err := state.EnsurePrivateRoot(g.Root); err != nil {
+			return nil, err
+		}
+	}
 	if err := state.Create(g.Root, b.st); err != nil {
 		return nil, err
 	}
@@ -195,7 +203,11 @@ func (b *builder) makeCgroup() error {
 	if err != nil {
 		return fmt.Errorf("linux.cgroupsPath: %w", err)
 	}
-	b.cg, err = cgroups.Create(layout, path, b.spec.Linux.Resources)
+	create, res := cgroups.Create, b.spec.Linux.Resources
+	if b.g.Rootless {
+		create, res = cgroups.CreateRootless, cgroups.RootlessResources(res)
+	}
+	b.cg, err = create(layout, path, res)
 	if err != nil {
 		return err
 	}
@@ -205,7 +217,7 @@ func (b *builder) makeCgroup() error {
 	if err := b.st.Save(); err != nil {
 		return err
 	}
-	return b.cg.Set(b.spec.Linux.Resources)
+	return b.cg.Set(res)
 }
 
 // handOver records the pid, sends the config and drives the child through
@@ -273,6 +285,9 @@ func bootstrapFor(s *specs.Spec) namespaces.Bootstrap {
 	b := namespaces.Bootstrap{CloneFlags: namespaces.CloneFlags(s)}
 	if namespaces.New(s, specs.UserNamespace) {
 		b.UIDMappings, b.GIDMappings = s.Linux.UIDMappings, s.Linux.GIDMappings
+		// Without CAP_SETUID the bootstrap can write only a map of the
+		// caller's own id, and the rest needs the setuid helpers.
+		b.SetgroupsDeny, b.ParentMaps = userns.Unprivileged(b.UIDMappings, b.GIDMappings)
 	}
 	if namespaces.New(s, specs.TimeNamespace) {
 		b.TimeOffsets = s.Linux.TimeOffsets

@@ -98,8 +98,13 @@ func (e errNoClone) Unwrap() error { return e.err }
 // startFromFd execs the file open at fd. The fd is first moved above the
 // ones the child inherits: the child dup2s ExtraFiles into 3..N before
 // execve(2) resolves /proc/self/fd/FD, and must not resolve one of them.
+// Before that, the Go runtime's child moves each file whose fd is below
+// its slot, and its error pipe, up to N+1, N+2 ... (syscall.forkAndExecInChild
+// "pass 1"), at most N+1 of them: FD must be above those too, or an
+// ExtraFile lands on it and execve runs that (EACCES for a namespace fd).
 func startFromFd(cmd *exec.Cmd, fd int) error {
-	high, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 3+len(cmd.ExtraFiles))
+	n := 3 + len(cmd.ExtraFiles)
+	high, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 2*n+2)
 	if err != nil {
 		return fmt.Errorf("move binary fd: %w", err)
 	}

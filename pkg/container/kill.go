@@ -84,6 +84,9 @@ func (l *loaded) signalAll(sig unix.Signal) error {
 	if l.cg != nil && l.cg.OwnsAny() {
 		return l.cg.Signal(sig, nil)
 	}
+	if l.cg.InNone() {
+		return l.signalNoCgroup(sig)
+	}
 	if l.cg != nil {
 		if inNS, ok := l.ownPidNS(); ok {
 			defer inNS.Close()

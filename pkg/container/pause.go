@@ -16,6 +16,8 @@ func Pause(g Global, id string, frozen bool) error {
 		return fmt.Errorf("container not paused")
 	case l.cg == nil:
 		return fmt.Errorf("container has no cgroup to freeze")
+	case !l.cg.CanFreeze() && g.Rootless:
+		return fmt.Errorf("container %s is in no freezer cgroup: a rootless container is placed only in cgroups the user may write (delegate a freezer cgroup, or cgroup v2 subtree, to pause it)", id)
 	}
 	return l.cg.Freeze(frozen)
 }

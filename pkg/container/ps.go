@@ -20,6 +20,9 @@ func Ps(g Global, id, format string, psArgs []string, w io.Writer) error {
 		return fmt.Errorf("container %s has no cgroup", id)
 	}
 	pids, err := l.cg.Pids()
+	if l.cg.InNone() {
+		pids, err = l.nsPids(), nil
+	}
 	if err != nil {
 		return err
 	}

@@ -119,6 +119,12 @@ func bootstrap(cmd *exec.Cmd, sock *os.File, boot namespaces.Bootstrap, cg *cgro
 		return 0, fmt.Errorf("send bootstrap: %w", err)
 	}
 	reply, err := protocol.ReadFrame(sock)
+	if err == nil && boot.ParentMaps {
+		if reply, err = answerMaps(sock, reply, boot); err != nil {
+			cmd.Wait()
+			return 0, err
+		}
+	}
 	logs.Debugf("spawn: child cloned")
 	werr := cmd.Wait()
 	if err != nil {

@@ -36,6 +36,11 @@ func Update(g Global, id string, apply func(*Resources) error) error {
 	// that would briefly cut the running container off its devices.
 	noDevices := *r
 	noDevices.Devices = nil
+	if g.Rootless {
+		if err := l.cg.CheckPlaced(&noDevices); err != nil {
+			return err
+		}
+	}
 	if err := l.cg.Set(&noDevices); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/minirun/minirun/pkg/hooks"
 	"github.com/minirun/minirun/pkg/protocol"
 	"github.com/minirun/minirun/pkg/rootfs"
+	"github.com/minirun/minirun/pkg/userns"
 	"golang.org/x/sys/unix"
 )
 
@@ -118,7 +119,10 @@ func buildRootfs(c *protocol.Config) (*containerRoot, error) {
 	}
 	s := c.Spec
 	b, err := rootfs.Open(rootfs.Config{Spec: s, Rootfs: c.Rootfs, NoPivot: c.NoPivot,
-		InUserNS: c.InUserNS, CgroupDirs: c.CgroupDirs, MountLabel: mountLabel(s)})
+		// A config without a user namespace may still run in one: rootless
+		// podman runs the runtime inside its own, where mknod and sysfs are
+		// refused just the same.
+		InUserNS: c.InUserNS || userns.InNonHostUserNS(), CgroupDirs: c.CgroupDirs, MountLabel: mountLabel(s)})
 	if err != nil {
 		return nil, err
 	}

@@ -19,8 +19,11 @@ type Bootstrap struct {
 	UIDMappings   []specs.LinuxIDMapping
 	GIDMappings   []specs.LinuxIDMapping
 	SetgroupsDeny bool
-	TimeOffsets   map[string]specs.LinuxTimeOffset
-	CgroupTasks   []string // v1 tasks files the bootstrap moves itself into
+	// ParentMaps: the runtime writes the maps (with newuidmap and
+	// newgidmap) when the bootstrap asks; no map records are sent.
+	ParentMaps  bool
+	TimeOffsets map[string]specs.LinuxTimeOffset
+	CgroupTasks []string // v1 tasks files the bootstrap moves itself into
 	// LastFd is the highest fd the parent passes; the bootstrap closes
 	// every fd above it before anything else, so nothing the caller leaked
 	// can reach the container.
@@ -48,6 +51,7 @@ const (
 	recTimeNS    = 6 // u32 clock id, i64 seconds, u32 nanoseconds
 	recCgroup    = 7 // bytes: absolute path of a v1 tasks file
 	recLastFd    = 8 // u32 highest fd to keep
+	recParentMap = 9 // empty: send "maps <pid>", wait for "ok", then release the child
 
 	recHeader = 6
 	// MaxCgroupPath bounds a tasks-file path (PATH_MAX).
@@ -82,11 +86,15 @@ func (b Bootstrap) Encode() ([]byte, error) {
 		}
 		rec(recJoin, u32(uint32(j.Flag), uint32(j.Fd)))
 	}
-	for _, m := range b.UIDMappings {
-		rec(recUIDMap, u32(m.ContainerID, m.HostID, m.Size))
-	}
-	for _, m := range b.GIDMappings {
-		rec(recGIDMap, u32(m.ContainerID, m.HostID, m.Size))
+	if b.ParentMaps {
+		rec(recParentMap, nil)
+	} else {
+		for _, m := range b.UIDMappings {
+			rec(recUIDMap, u32(m.ContainerID, m.HostID, m.Size))
+		}
+		for _, m := range b.GIDMappings {
+			rec(recGIDMap, u32(m.ContainerID, m.HostID, m.Size))
+		}
 	}
 	if b.SetgroupsDeny {
 		rec(recSetgroups, nil)
@@ -145,7 +153,7 @@ func DecodeBootstrap(frame []byte) (Bootstrap, error) {
 }
 
 func (b *Bootstrap) decodeRecord(typ uint16, p []byte) error {
-	want := map[uint16]int{recClone: 8, recJoin: 8, recUIDMap: 12, recGIDMap: 12, recSetgroups: 0, recTimeNS: 16, recLastFd: 4}
+	want := map[uint16]int{recClone: 8, recJoin: 8, recUIDMap: 12, recGIDMap: 12, recSetgroups: 0, recTimeNS: 16, recLastFd: 4, recParentMap: 0}
 	if w, fixed := want[typ]; fixed && len(p) != w {
 		return fmt.Errorf("bootstrap: record %d has %d bytes, want %d", typ, len(p), w)
 	}
@@ -161,6 +169,8 @@ func (b *Bootstrap) decodeRecord(typ uint16, p []byte) error {
 		b.GIDMappings = append(b.GIDMappings, specs.LinuxIDMapping{ContainerID: u(0), HostID: u(1), Size: u(2)})
 	case recSetgroups:
 		b.SetgroupsDeny = true
+	case recParentMap:
+		b.ParentMaps = true
 	case recLastFd:
 		b.LastFd = int(u(0))
 	case recTimeNS:

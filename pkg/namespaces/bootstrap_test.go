@@ -95,3 +95,20 @@ func TestFrameHasNoText(t *testing.T) {
 		t.Fatalf("frame starts %x", frame[:6])
 	}
 }
+
+// With ParentMaps the runtime writes the maps: none reach the bootstrap.
+func TestBootstrapParentMapsSendsNoMaps(t *testing.T) {
+	b := Bootstrap{CloneFlags: unix.CLONE_NEWUSER, ParentMaps: true, LastFd: 3,
+		UIDMappings: []specs.LinuxIDMapping{{ContainerID: 0, HostID: 1001, Size: 1}, {ContainerID: 1, HostID: 100000, Size: 65536}}}
+	frame, err := b.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeBootstrap(frame)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.ParentMaps || len(got.UIDMappings) != 0 {
+		t.Fatalf("decoded %+v: want ParentMaps and no map records", got)
+	}
+}

@@ -191,13 +191,29 @@ func (b *builder) fsMount(m specs.Mount, target int, o mountOpts) error {
 	err := unix.Mount(m.Source, fdPath(target), m.Type, o.flags, data)
 	if err != nil && m.Type == "sysfs" && errors.Is(err, unix.EPERM) && b.inUserNS {
 		// A user namespace without its own network namespace may not mount
-		// sysfs; a recursive bind of the host's is what runc does.
+		// sysfs; a recursive bind of the host's is what runc does. The bind
+		// ignores the flags, so they are applied by a remount: a config's
+		// read-only sysfs must not become a writable view of the host's.
 		err = unix.Mount("/sys", fdPath(target), "", unix.MS_BIND|unix.MS_REC, "")
+		if rest := o.flags &^ (unix.MS_BIND | unix.MS_REC | unix.MS_REMOUNT); err == nil && rest != 0 {
+			err = b.remountNew(m.Destination, rest)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("mount %s (type %s, options %q): %w", m.Source, m.Type, data, err)
 	}
 	return nil
+}
+
+// remountNew applies flags to the mount just made on dest, reached by
+// resolving the path again (the target fd names the covered directory).
+func (b *builder) remountNew(dest string, flags uintptr) error {
+	fd, err := openInRoot(b.root, dest, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	return remountBind(fd, flags)
 }
 
 func joinData(a, b string) string {

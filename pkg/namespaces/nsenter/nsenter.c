@@ -11,6 +11,8 @@
 //   clone <flags>                    namespaces to create with the child
 //   uidmap / gidmap <c> <h> <size>   one id mapping for a new user ns
 //   setgroups                        write "deny" before the gid map
+//   parentmaps                       ask the runtime to write the maps:
+//                                    send "maps <pid>", wait for "ok"
 //   timens <clock id> <sec> <nsec>   offset for a new time namespace
 //   cgroup <path of a v1 tasks file> move this (single-threaded) process there
 //   lastfd <n>                       close every fd above n first
@@ -57,6 +59,7 @@ enum {
 	REC_TIMENS = 6,
 	REC_CGROUP = 7,
 	REC_LASTFD = 8,
+	REC_PARENT_MAPS = 9,
 };
 
 struct join {
@@ -72,6 +75,7 @@ struct bootstrap {
 	char gidmap[8192];
 	char timens[512];
 	int setgroups_deny;
+	int parent_maps;
 	char *cgroups[MAX_CGROUPS];
 	int ncgroups;
 	int last_fd;
@@ -242,6 +246,10 @@ static void parse(const unsigned char *body, uint32_t len, struct bootstrap *b)
 			need_len(type, n, 0);
 			b->setgroups_deny = 1;
 			break;
+		case REC_PARENT_MAPS:
+			need_len(type, n, 0);
+			b->parent_maps = 1;
+			break;
 		case REC_TIMENS:
 			need_len(type, n, 16);
 			add_timens(b, p);
@@ -302,14 +310,18 @@ static void close_unpassed(struct bootstrap *b)
 }
 
 // Namespaces owned by the initial user namespace must be joined while we
-// still hold capabilities there, so the user namespace is joined last; once
-// in it we hold every capability over the namespaces it owns (user_namespaces(7)).
+// still hold capabilities there, so root joins the user namespace last;
+// once in it we hold every capability over the namespaces it owns
+// (user_namespaces(7)). An unprivileged caller holds none outside, and
+// the container's namespaces are all owned by its user namespace, so it
+// joins that first and gains them there.
 static void join_namespaces(struct bootstrap *b)
 {
+	int user_pass = geteuid() == 0 ? 1 : 0;
 	for (int pass = 0; pass < 2; pass++) {
 		for (int i = 0; i < b->njoins; i++) {
 			struct join *j = &b->joins[i];
-			if ((j->type == CLONE_NEWUSER) != (pass == 1))
+			if ((j->type == CLONE_NEWUSER) != (pass == user_pass))
 				continue;
 			if (setns(j->fd, j->type) < 0)
 				bail("setns to namespace type %#lx", j->type);
@@ -377,10 +389,40 @@ static void child_wait(int syncfd, int new_user, int joined_user)
 	if (read_all(syncfd, &c, 1) < 0 || c != 'g')
 		_exit(1);
 	close(syncfd);
+	// Dumpable only while the maps were written (see stay_dumpable).
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		bail("prctl PR_SET_DUMPABLE");
 	if (new_user || joined_user)
 		become_root_in_userns();
 	if (joined_user && setgroups(0, NULL) < 0 && errno != EPERM)
 		bail("setgroups");
+}
+
+// stay_dumpable lets an unprivileged runtime write the new user
+// namespace's maps: the /proc/PID files of a non-dumpable process belong
+// to root (proc(5)), so neither this process, as the caller's uid, nor
+// newuidmap, which checks the target's owner, could open them. The child
+// is cloned dumpable and turns non-dumpable once released, before it runs
+// anything of the container's. Root opens the files anyway and is left
+// as before.
+static void stay_dumpable(struct bootstrap *b, int on)
+{
+	if (!(b->clone_flags & CLONE_NEWUSER) || geteuid() == 0)
+		return;
+	if (prctl(PR_SET_DUMPABLE, on, 0, 0, 0) < 0)
+		bail("prctl PR_SET_DUMPABLE");
+}
+
+// parent_writes_maps hands the child's pid to the runtime, which runs the
+// setuid helpers, and waits for its "ok".
+static void parent_writes_maps(pid_t child)
+{
+	char msg[32];
+	snprintf(msg, sizeof(msg), "maps %d", child);
+	send_frame(msg);
+	unsigned char hdr[4], body[2];
+	if (read_all(sock, hdr, 4) < 0 || get_u32(hdr) != 2 || read_all(sock, body, 2) < 0 || memcmp(body, "ok", 2) != 0)
+		_exit(1); // the runtime reports why
 }
 
 __attribute__((constructor)) static void minirun_nsenter(void)
@@ -408,16 +450,21 @@ __attribute__((constructor)) static void minirun_nsenter(void)
 	int sync[2];
 	if (pipe2(sync, O_CLOEXEC) < 0)
 		bail("pipe");
+	stay_dumpable(&b, 1);
 	pid_t child = syscall(SYS_clone, b.clone_flags | CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
 	if (child < 0)
 		bail("clone with flags %#lx", b.clone_flags);
+	if (child > 0)
+		stay_dumpable(&b, 0);
 	if (child == 0) {
 		close(sync[1]);
 		child_wait(sync[0], (b.clone_flags & CLONE_NEWUSER) != 0, joined_user);
 		return;
 	}
 	close(sync[0]);
-	if (b.clone_flags & CLONE_NEWUSER) {
+	if ((b.clone_flags & CLONE_NEWUSER) && b.parent_maps) {
+		parent_writes_maps(child);
+	} else if (b.clone_flags & CLONE_NEWUSER) {
 		if (b.setgroups_deny)
 			write_file(child, "setgroups", "deny");
 		write_file(child, "uid_map", b.uidmap);
