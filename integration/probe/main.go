@@ -16,6 +16,9 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "int80" {
 		int80Mode()
 	}
+	if len(os.Args) > 2 && os.Args[1] == "sdnotify" {
+		sdNotifyMode(os.Args[2])
+	}
 	r := report.Report{UID: os.Getuid(), GID: os.Getgid(), Status: map[string]string{}, Namespaces: map[string]string{}}
 	r.Groups, _ = os.Getgroups()
 	if f, err := os.Open("/proc/self/status"); err == nil {

@@ -139,6 +139,9 @@ func (b *builder) build() (*created, error) {
 	if err := b.startAudit(); err != nil {
 		return nil, err
 	}
+	if err := b.setupSdNotify(); err != nil {
+		return nil, err
+	}
 	bpf, err := compileSeccomp(b.g, b.spec)
 	if err != nil {
 		return nil, err

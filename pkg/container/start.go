@@ -31,6 +31,13 @@ func (l *loaded) start() error {
 	default:
 		return fmt.Errorf("cannot start a container in the %s state", s)
 	}
+	relay, err := listenSdNotify(l.st)
+	if err != nil {
+		return err
+	}
+	if relay != nil {
+		defer relay.conn.Close()
+	}
 	conn, err := dialStart(l.st.Dir())
 	if err != nil {
 		return fmt.Errorf("container not running: %w", err)
@@ -52,7 +59,13 @@ func (l *loaded) start() error {
 	if err := l.st.Save(); err != nil {
 		return err
 	}
-	return l.poststart()
+	if err := l.poststart(); err != nil {
+		return err
+	}
+	if relay != nil {
+		return relay.wait(l.st)
+	}
+	return nil
 }
 
 // poststart runs the poststart hooks; a failure stops the container, as
