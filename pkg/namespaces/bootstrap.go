@@ -56,6 +56,8 @@ const (
 	recHeader = 6
 	// MaxCgroupPath bounds a tasks-file path (PATH_MAX).
 	MaxCgroupPath = 4096
+	// MaxFrame is nsenter.c's MAX_FRAME: the largest frame it reads.
+	MaxFrame = 1 << 20
 )
 
 // timeClocks are the clocks a time namespace offsets (time_namespaces(7)),
@@ -119,6 +121,9 @@ func (b Bootstrap) Encode() ([]byte, error) {
 		p := u32(id)
 		p = binary.BigEndian.AppendUint64(p, uint64(off.Secs))
 		rec(recTimeNS, append(p, u32(off.Nanosecs)...))
+	}
+	if len(out) > MaxFrame {
+		return nil, fmt.Errorf("bootstrap: frame of %d bytes exceeds the constructor's %d", len(out), MaxFrame)
 	}
 	return out, nil
 }

@@ -29,12 +29,19 @@ func Validate(s *specs.Spec, newUserNS, joinsUserNS bool) error {
 	return validateRanges("linux.gidMappings", l.GIDMappings)
 }
 
-// The kernel accepts at most 340 lines per map (user_namespaces(7)).
-const maxLines = 340
+// The kernel accepts at most 340 lines per map, written in one write(2)
+// of less than a page (user_namespaces(7); map_write refuses 4096 bytes).
+const (
+	maxLines    = 340
+	maxMapBytes = 4096
+)
 
 func validateRanges(field string, maps []specs.LinuxIDMapping) error {
 	if len(maps) > maxLines {
 		return fmt.Errorf("%s: %d ranges, the kernel takes at most %d", field, len(maps), maxLines)
+	}
+	if n := mapTextLen(maps); n >= maxMapBytes {
+		return fmt.Errorf("%s: the map is %d bytes as text, the kernel takes less than %d", field, n, maxMapBytes)
 	}
 	for i, m := range maps {
 		if m.Size == 0 {
@@ -72,4 +79,13 @@ func HostID(maps []specs.LinuxIDMapping, id uint32) (uint32, error) {
 		}
 	}
 	return 0, fmt.Errorf("container id %d is not mapped", id)
+}
+
+// mapTextLen is the size of the uid_map/gid_map text the bootstrap writes.
+func mapTextLen(maps []specs.LinuxIDMapping) int {
+	n := 0
+	for _, m := range maps {
+		n += len(fmt.Sprintf("%d %d %d\n", m.ContainerID, m.HostID, m.Size))
+	}
+	return n
 }

@@ -45,7 +45,6 @@
 
 #define MAX_FRAME (1 << 20)
 #define MAX_JOINS 16
-#define MAX_MAP_LINES 340
 #define MAX_CGROUPS 16
 #define MAX_PATH 4096
 
