@@ -93,8 +93,9 @@ func withoutMountNS(s *specs.Spec) {
 }
 
 // Without a mount namespace the container is only chrooted: masks,
-// read-only paths, mounts and devices cannot be applied, so they are
-// refused rather than silently dropped.
+// read-only paths, a read-only root and devices cannot be applied, so they
+// are refused rather than silently dropped. (Mounts are made, in the
+// host's table, and removed at delete: TestNoMountNamespaceMountsAreRemoved.)
 func TestNoMountNamespaceRefusesWhatItCannotApply(t *testing.T) {
 	e := newEnv(t)
 	bare := func(s *specs.Spec) {
@@ -110,7 +111,6 @@ func TestNoMountNamespaceRefusesWhatItCannotApply(t *testing.T) {
 	}{
 		"masked":   {func(s *specs.Spec) { s.Linux.MaskedPaths = []string{"/proc/kcore"} }, "unable to restrict sys entries without a private MNT namespace"},
 		"readonly": {func(s *specs.Spec) { s.Linux.ReadonlyPaths = []string{"/proc/sys"} }, "unable to restrict sys entries"},
-		"mounts":   {func(s *specs.Spec) { s.Mounts = []specs.Mount{{Destination: "/tmp", Type: "tmpfs", Source: "tmpfs"}} }, "mounts:"},
 		"rootro":   {func(s *specs.Spec) { s.Root.Readonly = true }, "root.readonly"},
 		"devices": {func(s *specs.Spec) {
 			s.Linux.Devices = []specs.LinuxDevice{{Path: "/dev/fuse", Type: "c", Major: 10, Minor: 229}}
@@ -124,6 +124,65 @@ func TestNoMountNamespaceRefusesWhatItCannotApply(t *testing.T) {
 	if out := e.ok("run", "--bundle", b, "bare"); !strings.Contains(out, "chrooted") {
 		t.Fatalf("a bare chroot container printed %q", out)
 	}
+}
+
+// runc (and runtime-tools' linux_ns_itype) make the config's mounts even
+// without a mount namespace: they land in the host's mount table, under
+// the rootfs. minirun makes them too, never through the image's symlinks,
+// and unlike runc removes them at delete, so nothing is left on the host.
+func TestNoMountNamespaceMountsAreRemoved(t *testing.T) {
+	e := newEnv(t)
+	b := e.bundle("c", func(s *specs.Spec) {
+		withoutMountNS(s)
+		s.Linux.MaskedPaths, s.Linux.ReadonlyPaths = nil, nil
+		s.Root.Readonly = false
+		s.Mounts = []specs.Mount{
+			{Destination: "/proc", Type: "proc", Source: "proc"},
+			{Destination: "/dev", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "mode=755"}},
+			{Destination: "/dev/shm", Type: "tmpfs", Source: "shm", Options: []string{"nosuid", "nodev"}},
+			{Destination: "/scratch", Type: "tmpfs", Source: "tmpfs"},
+		}
+		s.Process.Args = []string{"sh", "-c", "grep -c ' /scratch ' /proc/self/mountinfo; ls /dev/null; sleep 100"}
+	})
+	rootfs := filepath.Join(b, "rootfs")
+	e.ok("run", "-d", "--bundle", b, "c")
+	waitFor(t, "the mounts on the host", func() bool {
+		mi, _ := os.ReadFile("/proc/self/mountinfo")
+		return strings.Contains(string(mi), " "+rootfs+"/scratch ") && strings.Contains(string(mi), " "+rootfs+"/proc ")
+	})
+	e.ok("delete", "--force", "c")
+	if mi, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(mi), rootfs) {
+		t.Fatalf("mounts under %s left on the host after delete:\n%s", rootfs, grepLines(string(mi), rootfs))
+	}
+	// An image symlink where a mount goes is resolved inside the rootfs: the
+	// mount never lands on the host's directory it names.
+	evil := e.bundle("evil", func(s *specs.Spec) {
+		withoutMountNS(s)
+		s.Linux.MaskedPaths, s.Linux.ReadonlyPaths = nil, nil
+		s.Root.Readonly = false
+		s.Mounts = []specs.Mount{{Destination: "/escape/x", Type: "tmpfs", Source: "tmpfs"}}
+		s.Process.Args = []string{"true"}
+	})
+	outside := filepath.Join(e.dir, "outside")
+	must(t, os.MkdirAll(outside, 0o755))
+	must(t, os.Symlink(outside, filepath.Join(evil, "rootfs", "escape")))
+	e.run("run", "--bundle", evil, "evil")
+	if _, err := os.Stat(filepath.Join(outside, "x")); err == nil {
+		t.Errorf("the mount target was created outside the rootfs")
+	}
+	if mi, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(mi), outside) || strings.Contains(string(mi), filepath.Join(evil, "rootfs")) {
+		t.Fatalf("mounts left on the host:\n%s", grepLines(string(mi), e.dir))
+	}
+}
+
+func grepLines(text, sub string) string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // An image whose /proc or /sys is a symlink would get the kernel's files

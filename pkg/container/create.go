@@ -18,6 +18,7 @@ import (
 	"github.com/minirun/minirun/pkg/logs"
 	"github.com/minirun/minirun/pkg/namespaces"
 	"github.com/minirun/minirun/pkg/protocol"
+	"github.com/minirun/minirun/pkg/rootfs"
 	"github.com/minirun/minirun/pkg/seccomp"
 	"github.com/minirun/minirun/pkg/state"
 	"github.com/minirun/minirun/pkg/userns"
@@ -124,6 +125,7 @@ func (b *builder) cleanup() {
 		b.audit.Kill()
 		b.audit.Wait()
 	}
+	unmountHostMounts(b.st)
 	if b.cg != nil {
 		b.cg.Destroy()
 	}
@@ -149,6 +151,15 @@ func (b *builder) build() (*created, error) {
 	warnCaps(b.spec.Process)
 	if mountNSMode(b.spec) == protocol.MountNSHost {
 		logs.Warnf("no mount namespace in the config: the rootfs is only chrooted into, which a process with CAP_SYS_CHROOT can leave")
+		if len(b.spec.Mounts) > 0 {
+			logs.Warnf("no mount namespace in the config: its mounts are made in the host's mount table (removed at delete)")
+			// Recorded before any is made, so a create killed half-way
+			// still leaves delete --force the list.
+			b.st.HostMounts = rootfs.HostNamespaceTargets(b.spec)
+			if err := b.st.Save(); err != nil {
+				return nil, err
+			}
+		}
 	}
 	joins, err := namespaces.OpenJoins(b.spec)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/minirun/minirun/pkg/hooks"
 	"github.com/minirun/minirun/pkg/logs"
+	"github.com/minirun/minirun/pkg/rootfs"
 	"github.com/minirun/minirun/pkg/state"
 	"golang.org/x/sys/unix"
 )
@@ -102,6 +103,7 @@ func (l *loaded) destroy() error {
 		hooks.Poststop.RunEach(spec.Hooks.Poststop, l.st.SpecStateJSON("stopped"), hooks.Context{Dir: l.st.Bundle}, func(err error) { logs.Warnf("%v", err) })
 	}
 	stopAudit(l.st.Audit)
+	unmountHostMounts(l.st)
 	if l.cg != nil {
 		if err := l.cg.Destroy(); err != nil {
 			return err
@@ -114,4 +116,15 @@ func (l *loaded) destroy() error {
 // least one hierarchy, so every process found there is the container's.
 func (l *loaded) ownsCgroup() bool {
 	return l.cg != nil && l.cg.OwnsAny()
+}
+
+// unmountHostMounts removes what a container without a mount namespace
+// mounted in the host's table (rootfs.MountInHostNamespace).
+func unmountHostMounts(st *state.Container) {
+	if len(st.HostMounts) == 0 {
+		return
+	}
+	if err := rootfs.UnmountHostNamespace(st.Rootfs, st.HostMounts); err != nil {
+		logs.Warnf("%v", err)
+	}
 }

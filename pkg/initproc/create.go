@@ -109,13 +109,22 @@ func openRoot(path string) (*containerRoot, error) {
 func buildRootfs(c *protocol.Config) (*containerRoot, error) {
 	switch c.MountNS {
 	case protocol.MountNSHost:
-		// Mounts here would land in the host's namespace, so none are
-		// made (the parent warns); the rootfs is only chrooted into.
-		r, err := openRoot(c.Rootfs)
-		if err == nil {
-			r.chroot = true
+		// The host's mount table: only the config's mounts are made there
+		// (the parent recorded them for delete); the rootfs is only
+		// chrooted into.
+		if len(c.Spec.Mounts) == 0 {
+			r, err := openRoot(c.Rootfs)
+			if err == nil {
+				r.chroot = true
+			}
+			return r, err
 		}
-		return r, err
+		fd, err := rootfs.MountInHostNamespace(rootfs.Config{Spec: c.Spec, Rootfs: c.Rootfs, InUserNS: c.InUserNS,
+			CgroupDirs: c.CgroupDirs, MountLabel: mountLabel(c.Spec)})
+		if err != nil {
+			return nil, err
+		}
+		return &containerRoot{root: fd, chroot: true}, nil
 	}
 	s := c.Spec
 	b, err := rootfs.Open(rootfs.Config{Spec: s, Rootfs: c.Rootfs, NoPivot: c.NoPivot,

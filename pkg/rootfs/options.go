@@ -244,8 +244,10 @@ func checkProcDestination(m specs.Mount) error {
 // needsMountNamespace refuses what only a mount namespace of the
 // container's can give: without one, masks and read-only paths would not
 // exist (the container only chroots, and with CAP_SYS_CHROOT a chroot is
-// left at will), and mounts, devices and root flags would land in the
-// host's mount table.
+// left at will), and devices and root flags would change the host's own
+// files and mounts. The config's mounts are made in the host's table and
+// removed at delete (hostns.go); cgroup mounts, which bind the host's
+// hierarchies, are refused.
 func needsMountNamespace(s *specs.Spec) error {
 	if s.Linux != nil {
 		for _, ns := range s.Linux.Namespaces {
@@ -255,11 +257,14 @@ func needsMountNamespace(s *specs.Spec) error {
 		}
 	}
 	const why = "without a private MNT namespace"
+	for i, m := range s.Mounts {
+		if m.Type == "cgroup" || m.Type == "cgroup2" {
+			return fmt.Errorf("mounts[%d]: unable to mount a cgroup filesystem %s", i, why)
+		}
+	}
 	switch {
 	case s.Linux != nil && (len(s.Linux.MaskedPaths) > 0 || len(s.Linux.ReadonlyPaths) > 0):
 		return fmt.Errorf("linux.maskedPaths/readonlyPaths: unable to restrict sys entries %s", why)
-	case len(s.Mounts) > 0:
-		return fmt.Errorf("mounts: unable to mount %s (the mounts would land on the host)", why)
 	case s.Root.Readonly:
 		return fmt.Errorf("root.readonly: unable to make the root read-only %s", why)
 	case s.Linux != nil && len(s.Linux.Devices) > 0:

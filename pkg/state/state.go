@@ -46,6 +46,10 @@ type Container struct {
 	Cgroup      json.RawMessage   `json:"cgroup,omitempty"`
 	Namespaces  map[string]string `json:"namespaces,omitempty"` // proc name -> path joined at create, for exec
 	Audit       *Helper           `json:"audit,omitempty"`      // the --audit supervisor minirun started
+	// HostMounts are mount targets (inside the rootfs) made in the host's
+	// mount table, for a container without a mount namespace: delete
+	// removes them.
+	HostMounts []string `json:"hostMounts,omitempty"`
 
 	dir string
 }
