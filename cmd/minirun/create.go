@@ -21,7 +21,7 @@ func createFlags(fs *flag.FlagSet, o *container.CreateOptions) {
 	fs.BoolVar(&o.NoPivot, "no-pivot", false, "move the rootfs over / and chroot instead of pivot_root")
 	fs.BoolVar(&o.NoNewKeyring, "no-new-keyring", false, "keep the caller's session keyring")
 	fs.IntVar(&o.PreserveFds, "preserve-fds", 0, "pass N extra fds (from 3) to the process")
-	fs.StringVar(&o.Audit.Log, "audit", "", "log the container's sensitive syscalls as JSON lines to FILE (seccomp notify; see docs/security.md)")
+	fs.StringVar(&o.Audit.Log, "audit", "", "log the container's sensitive syscalls as JSON lines to FILE (seccomp notify; see the README, Learning with it)")
 	fs.Func("audit-syscalls", "comma-separated syscalls --audit logs (default: "+strings.Join(audit.DefaultSyscalls, ",")+")", func(s string) (err error) {
 		o.Audit.Syscalls, err = container.ParseSyscallList(s)
 		return err

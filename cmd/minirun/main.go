@@ -158,6 +158,11 @@ func usage(fs *flag.FlagSet) {
 func newFlags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
+	// `minirun COMMAND --help` says what the command does before its flags.
+	fs.Usage = func() {
+		fmt.Fprintf(os.Stderr, "usage: minirun [global flags] %s [flags] [args]\n\n%s\n\nflags:\n", name, commands[name].usage)
+		fs.PrintDefaults()
+	}
 	return fs
 }
 
