@@ -18,6 +18,7 @@ import (
 	"github.com/minirun/minirun/pkg/logs"
 	"github.com/minirun/minirun/pkg/namespaces"
 	"github.com/minirun/minirun/pkg/protocol"
+	"github.com/minirun/minirun/pkg/rlimits"
 	"github.com/minirun/minirun/pkg/seccomp"
 	"github.com/minirun/minirun/pkg/state"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -221,6 +222,10 @@ func (b *builder) handOver(bpf []byte) error {
 		return err
 	}
 	if err := setOOMScoreAdj(c.pid, b.spec.Process.OOMScoreAdj); err != nil {
+		return err
+	}
+	// From here, as the init may be in a user namespace (see rlimits).
+	if err := rlimits.RaiseHard(c.pid, b.spec.Process.Rlimits); err != nil {
 		return err
 	}
 	cfg := protocol.Config{ID: b.o.ID, Spec: b.spec, Rootfs: b.st.Rootfs, NoPivot: b.o.NoPivot,

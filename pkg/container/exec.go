@@ -10,6 +10,7 @@ import (
 	"github.com/minirun/minirun/pkg/console"
 	"github.com/minirun/minirun/pkg/namespaces"
 	"github.com/minirun/minirun/pkg/protocol"
+	"github.com/minirun/minirun/pkg/rlimits"
 	"github.com/minirun/minirun/pkg/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -134,6 +135,9 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 		cfg.SeccompFlags = seccomp.LoadFlags(spec.Linux.Seccomp)
 	}
 	err = setOOMScoreAdj(c.pid, spec.Process.OOMScoreAdj)
+	if err == nil {
+		err = rlimits.RaiseHard(c.pid, spec.Process.Rlimits)
+	}
 	if err == nil {
 		err = protocol.Send(c.sock, cfg)
 	}

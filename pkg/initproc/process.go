@@ -11,6 +11,7 @@ import (
 	"github.com/minirun/minirun/pkg/envs"
 	"github.com/minirun/minirun/pkg/protocol"
 	"github.com/minirun/minirun/pkg/seccomp"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
 
@@ -21,6 +22,7 @@ type prepared struct {
 	path         string
 	argv, env    []string
 	lateSeccomp  []byte
+	rlimits      []specs.POSIXRlimit
 	flags        uint
 	firstFree    int
 	earlySeccomp bool
@@ -59,10 +61,8 @@ func prepareProcess(c *protocol.Config, lsm *lsmAttrs) (*prepared, error) {
 // applySecurity is the ordered sequence; every step goes through k.
 func applySecurity(k kernel, c *protocol.Config, cwd int) (*prepared, error) {
 	p := c.Spec.Process
-	out := &prepared{k: k, argv: p.Args, env: p.Env, firstFree: c.FirstFreeFd}
-	if err := k.SetRlimits(p.Rlimits); err != nil {
-		return nil, err
-	}
+	// process.rlimits are set in exec(), see package rlimits.
+	out := &prepared{k: k, argv: p.Args, env: p.Env, firstFree: c.FirstFreeFd, rlimits: p.Rlimits}
 	attrs, err := attrsOf(c)
 	if err != nil {
 		return nil, err
@@ -184,9 +184,16 @@ func checkExecutable(path string) error {
 }
 
 // exec is the last step: every descriptor at or above the first free one
-// is marked close-on-exec, the late seccomp filter goes on, then execve(2).
+// is marked close-on-exec, the rlimits are set, the late seccomp filter
+// goes on, then execve(2).
 func (p *prepared) exec() error {
 	if err := p.k.CloseOnExec(p.firstFree); err != nil && !p.earlySeccomp {
+		return err
+	}
+	// Because a small RLIMIT_AS or RLIMIT_NPROC starves the Go runtime, and
+	// one in force at setuid(2) fails execve(2) with EAGAIN, the limits come
+	// after everything else but the filter, which may forbid prlimit64.
+	if err := p.k.SetRlimits(p.rlimits); err != nil {
 		return err
 	}
 	if p.lateSeccomp != nil {
