@@ -146,7 +146,7 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	}
 	if err != nil {
 		c.kill()
-		return nil, nil, fmt.Errorf("exec: %w", err)
+		return nil, nil, fmt.Errorf("unable to start container process: %w", err)
 	}
 	return c, runEnd, nil
 }

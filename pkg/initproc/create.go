@@ -191,9 +191,13 @@ func waitForStart(c *protocol.Config, p *prepared) error {
 		conn.Close()
 	}
 	l.Close()
-	// startAndExec returns only when the exec did not happen.
-	protocol.SendError(conn.(*net.UnixConn), startAndExec(c, p, msg.State))
-	unix.Exit(127)
+	// startAndExec returns only when the exec did not happen. As runc's
+	// init, the error also goes alone to the container's stderr, where the
+	// user of `run` sees it, and the status is 255.
+	err = startAndExec(c, p, msg.State)
+	protocol.SendError(conn.(*net.UnixConn), err)
+	fmt.Fprintln(os.Stderr, err)
+	unix.Exit(255)
 	return nil
 }
 

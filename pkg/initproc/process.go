@@ -1,11 +1,7 @@
 package initproc
 
 import (
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/minirun/minirun/pkg/caps"
 	"github.com/minirun/minirun/pkg/envs"
@@ -130,57 +126,6 @@ func openCwd(cwd string) (int, error) {
 		return -1, fmt.Errorf("process.cwd %s: %w", cwd, err)
 	}
 	return fd, nil
-}
-
-const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-// lookPath finds args[0] with the container's PATH, failing with runc's
-// phrases, which Docker maps to exit codes 126 and 127.
-func lookPath(name string, env []string) (string, error) {
-	if strings.Contains(name, "/") {
-		if err := checkExecutable(name); err != nil {
-			return "", fmt.Errorf("exec: %q: %w", name, err)
-		}
-		return name, nil
-	}
-	path := defaultPath
-	for _, e := range env {
-		if strings.HasPrefix(e, "PATH=") {
-			path = e[5:]
-		}
-	}
-	var permErr error
-	for _, dir := range filepath.SplitList(path) {
-		if dir == "" {
-			dir = "."
-		}
-		full := filepath.Join(dir, name)
-		err := checkExecutable(full)
-		if err == nil {
-			return full, nil
-		}
-		if errors.Is(err, unix.EACCES) && permErr == nil {
-			permErr = err
-		}
-	}
-	if permErr != nil {
-		return "", fmt.Errorf("exec: %q: %w", name, permErr)
-	}
-	return "", fmt.Errorf("exec: %q: executable file not found in $PATH", name)
-}
-
-func checkExecutable(path string) error {
-	st, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	if st.IsDir() {
-		return unix.EACCES
-	}
-	if err := unix.Access(path, unix.X_OK); err != nil {
-		return unix.EACCES
-	}
-	return nil
 }
 
 // exec is the last step: every descriptor at or above the first free one
