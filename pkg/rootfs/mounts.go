@@ -18,6 +18,9 @@ func (b *builder) mountOne(i int, m specs.Mount) error {
 		return b.mountCgroup(m, o)
 	}
 	bind := isBind(m)
+	if m.Type == "tmpfs" {
+		o.data = b.withCoveredMode(m.Destination, o.data)
+	}
 	var target int
 	var err error
 	switch {
