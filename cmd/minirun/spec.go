@@ -22,7 +22,7 @@ func runSpec(_ container.Global, args []string) (int, error) {
 	if err := fs.Parse(args); err != nil {
 		return 2, err
 	}
-	s := specgen.Default()
+	s := specgen.ForHost()
 	if *hardened {
 		specgen.Harden(s)
 	}
