@@ -18,7 +18,6 @@ import (
 	"github.com/minirun/minirun/pkg/logs"
 	"github.com/minirun/minirun/pkg/namespaces"
 	"github.com/minirun/minirun/pkg/protocol"
-	"github.com/minirun/minirun/pkg/rlimits"
 	"github.com/minirun/minirun/pkg/seccomp"
 	"github.com/minirun/minirun/pkg/state"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -206,7 +205,7 @@ func (b *builder) makeCgroup() error {
 	if err := b.st.Save(); err != nil {
 		return err
 	}
-	return b.cg.Set(b.spec.Linux.Resources)
+	return b.cg.Set(withoutPids(b.spec.Linux.Resources))
 }
 
 // handOver records the pid, sends the config and drives the child through
@@ -224,8 +223,7 @@ func (b *builder) handOver(bpf []byte) error {
 	if err := setOOMScoreAdj(c.pid, b.spec.Process.OOMScoreAdj); err != nil {
 		return err
 	}
-	// From here, as the init may be in a user namespace (see rlimits).
-	if err := rlimits.RaiseHard(c.pid, b.spec.Process.Rlimits); err != nil {
+	if err := b.afterSpawn(c.pid); err != nil {
 		return err
 	}
 	cfg := protocol.Config{ID: b.o.ID, Spec: b.spec, Rootfs: b.st.Rootfs, NoPivot: b.o.NoPivot,
@@ -245,7 +243,11 @@ func (b *builder) handOver(bpf []byte) error {
 		return fmt.Errorf("container init: %w", err)
 	}
 	logs.Debugf("create %s: rootfs mounted", b.o.ID)
-	if err := b.runRuntimeHooks(); err != nil {
+	err = b.setPidsLimit()
+	if err == nil {
+		err = b.runRuntimeHooks()
+	}
+	if err != nil {
 		protocol.SendError(c.sock, err)
 		return err
 	}
