@@ -92,3 +92,14 @@ func TestCreateFileInRootThroughDanglingLink(t *testing.T) {
 		t.Fatal("symlink loop accepted")
 	}
 }
+
+func TestStripRootfs(t *testing.T) {
+	for in, want := range map[string]string{
+		"/b/rootfs/mnt/x": "/mnt/x", "/b/rootfs/../rootfs/mnt": "/mnt", "/mnt": "/mnt",
+		"/b/rootfsx/y": "/b/rootfsx/y", "/b/rootfs": "/b/rootfs",
+	} {
+		if got := stripRootfs("/b/rootfs/", in); got != want {
+			t.Errorf("%s -> %s, want %s", in, got, want)
+		}
+	}
+}

@@ -94,6 +94,7 @@ func (b *builder) Root() int { return b.root }
 // Mount performs the config's mounts, then device nodes and /dev symlinks.
 func (b *builder) Mount() error {
 	for i, m := range b.spec.Mounts {
+		m.Destination = stripRootfs(b.rootfs, m.Destination)
 		if err := b.mountOne(i, m); err != nil {
 			return err
 		}
