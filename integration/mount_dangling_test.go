@@ -56,3 +56,24 @@ func TestBindTargetThroughDanglingSymlinks(t *testing.T) {
 		}
 	}
 }
+
+// A bind source under the rootfs is resolved inside it, as targets are: an
+// image's link there to a host path names the rootfs's copy of that path,
+// never the host's file (runc follows it on the host; see README).
+func TestBindSourceUnderRootfsNeverFollowsImageLinksToTheHost(t *testing.T) {
+	e := newEnv(t)
+	secret := filepath.Join(e.dir, "host-secret")
+	must(t, os.WriteFile(secret, []byte("HOST-SECRET\n"), 0o600))
+	rootfs := filepath.Join(e.bundle("c", nil), "rootfs")
+	must(t, os.MkdirAll(filepath.Join(rootfs, filepath.Dir(secret)), 0o755))
+	must(t, os.WriteFile(filepath.Join(rootfs, secret), []byte("rootfs-copy\n"), 0o644))
+	must(t, os.Symlink(secret, filepath.Join(rootfs, "etc/link")))
+	b := e.bundle("c", func(s *specs.Spec) {
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/mnt/file", Type: "bind", Source: rootfs + "/etc/link", Options: []string{"bind"}})
+		s.Process.Args = []string{"cat", "/mnt/file"}
+	})
+	r := e.run("run", "--bundle", b, "c")
+	if strings.Contains(r.stdout, "HOST-SECRET") || r.code != 0 || !strings.Contains(r.stdout, "rootfs-copy") {
+		t.Fatalf("exit %d, %q %q: want the rootfs's copy, never the host's file", r.code, r.stdout, r.stderr)
+	}
+}

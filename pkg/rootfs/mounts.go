@@ -18,6 +18,14 @@ func (b *builder) mountOne(i int, m specs.Mount) error {
 		return b.mountCgroup(m, o)
 	}
 	bind := isBind(m)
+	if bind {
+		src, release, err := b.bindSourceInRoot(m.Source)
+		if err != nil {
+			return fmt.Errorf("mounts[%d] %s: %w", i, m.Destination, err)
+		}
+		defer release()
+		m.Source = src
+	}
 	if m.Type == "tmpfs" {
 		o.data = b.withCoveredMode(m.Destination, o.data)
 	}
