@@ -27,9 +27,9 @@ func TestMountOrderWithSourcesInsideTheContainer(t *testing.T) {
 				top := filepath.Dir(sub)
 				must(t, os.Symlink(top, filepath.Join(src, "sym-"+top)))
 			}
-			// runc's test also makes bind-src unreachable to the mapped root
-			// (it opens sources from outside the user namespace); minirun
-			// binds from inside, so the sources stay world-readable here.
+			// As runc's test: the mapped root cannot reach the sources, which
+			// the runtime opens from outside the user namespace.
+			must(t, os.Chmod(src, 0o750))
 			for _, d := range []string{"mnt", "final"} {
 				must(t, os.MkdirAll(filepath.Join(rootfs, d), 0o755))
 			}

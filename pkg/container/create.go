@@ -106,6 +106,7 @@ type builder struct {
 	cg    *cgroups.State
 	child *child
 	audit *os.Process // the --audit supervisor, until the container owns it
+	srcs  *mountSources
 }
 
 func (b *builder) cleanup() {
@@ -172,8 +173,12 @@ func (b *builder) build() (*created, error) {
 	if listener != nil {
 		defer listener.Close()
 	}
+	if b.srcs, err = openMountSources(b.spec, b.st.Rootfs); err != nil {
+		return nil, err
+	}
+	defer b.srcs.Close()
 	b.child, err = spawn(spawnSpec{boot: bootstrapFor(b.spec), joins: joins, preserved: preserved,
-		console: consoleSock, start: startLn, listener: listener, cgroup: b.cg,
+		console: consoleSock, start: startLn, listener: listener, cgroup: b.cg, sources: b.srcs.files,
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
 	if err != nil {
 		return nil, fmt.Errorf("start container init: %w", err)
@@ -232,7 +237,8 @@ func (b *builder) handOver(bpf []byte) error {
 		CgroupDirs: b.cg.Dirs(), ConsoleFd: c.consoleFd, StartFd: c.startFd, FirstFreeFd: c.firstFreeFd,
 		RelayedTerminal: b.spec.Process.Terminal && b.o.ConsoleSocket == "",
 		Seccomp:         bpf, SeccompListenerFd: c.listenerFd,
-		SeccompState: notifyState(b.spec, b.st.SpecState("creating"), c.pid)}
+		SeccompState:   notifyState(b.spec, b.st.SpecState("creating"), c.pid),
+		MountSourceFds: b.srcs.fds(c)}
 	if sc := b.spec.Linux.Seccomp; sc != nil {
 		cfg.SeccompFlags = seccomp.LoadFlags(sc)
 	}

@@ -118,7 +118,7 @@ func buildRootfs(c *protocol.Config) (*containerRoot, error) {
 	}
 	s := c.Spec
 	b, err := rootfs.Open(rootfs.Config{Spec: s, Rootfs: c.Rootfs, NoPivot: c.NoPivot,
-		InUserNS: c.InUserNS, CgroupDirs: c.CgroupDirs, MountLabel: mountLabel(s)})
+		InUserNS: c.InUserNS, CgroupDirs: c.CgroupDirs, MountLabel: mountLabel(s), SourceFds: c.MountSourceFds})
 	if err != nil {
 		return nil, err
 	}
