@@ -26,7 +26,7 @@ func runSpec(_ container.Global, args []string) (int, error) {
 	if *hardened && *rootless {
 		return 2, fmt.Errorf("spec: --hardened maps a subordinate range; it cannot be combined with --rootless")
 	}
-	s := specgen.Default()
+	s := specgen.ForHost()
 	if *hardened {
 		specgen.Harden(s)
 	}

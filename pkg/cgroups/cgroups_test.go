@@ -208,8 +208,15 @@ func TestSystemdPathForms(t *testing.T) {
 			t.Errorf("%q accepted", bad)
 		}
 	}
-	if got, _ := ResolvePath("", "abc", false, Layout{}); got != "/minirun-abc" {
-		t.Errorf("default path %q", got)
+	own, err := OwnPath("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := ResolvePath("", "abc", false, Layout{}); got != filepath.Join(own, "abc") {
+		t.Errorf("default path %q, want runc's %s/abc", got, own)
+	}
+	if got, _ := ResolvePath("", "abc", true, Layout{}); got != "/system.slice/runc-abc.scope" {
+		t.Errorf("default systemd path %q", got)
 	}
 	if got, _ := ResolvePath("/x/../y", "abc", false, Layout{}); got != "/y" {
 		t.Errorf("clean path %q", got)

@@ -8,17 +8,19 @@ import (
 
 // ResolvePath turns linux.cgroupsPath into the path used in every
 // hierarchy: absolute as given; relative under the runtime's own cgroup (as
-// runc); "slice:prefix:name" (systemd form) expanded when systemd is set;
-// empty becomes /minirun-<id> (no shared parent left behind).
+// runc); "slice:prefix:name" (systemd form) expanded when systemd is set.
+// Empty is runc's default: the container's id, relative (the fs driver's
+// Name), or system.slice:runc:<id> (the systemd driver's ScopePrefix), so
+// tools that look for runc's cgroup find it.
 func ResolvePath(cgroupsPath, id string, systemd bool, l Layout) (string, error) {
 	if systemd {
 		if cgroupsPath == "" {
-			cgroupsPath = "system.slice:minirun:" + id
+			cgroupsPath = "system.slice:runc:" + id
 		}
 		return expandSystemd(cgroupsPath)
 	}
 	if cgroupsPath == "" {
-		return "/minirun-" + id, nil
+		cgroupsPath = id
 	}
 	if strings.HasPrefix(cgroupsPath, "/") {
 		return filepath.Clean(cgroupsPath), nil

@@ -12,11 +12,7 @@ import (
 
 func (s *State) setV1(r *specs.LinuxResources) error {
 	steps := map[string][]w{}
-	if p := r.Pids; p != nil {
-		v := "max"
-		if p.Limit != nil && *p.Limit > 0 {
-			v = num(*p.Limit)
-		}
+	if v, ok := pidsMax(r.Pids); ok {
 		steps["pids"] = append(steps["pids"], w{"pids.max", v})
 	}
 	if m := r.Memory; m != nil {
@@ -32,7 +28,7 @@ func (s *State) setV1(r *specs.LinuxResources) error {
 		}
 	}
 	if b := r.BlockIO; b != nil {
-		steps["blkio"] = blkioV1(b)
+		steps["blkio"] = blkioV1(b, s)
 	}
 	if err := s.setHugetlbHybrid(r.HugepageLimits, steps); err != nil {
 		return err
@@ -135,17 +131,18 @@ func cpuV1(c *specs.LinuxCPU) []w {
 	return out
 }
 
-func blkioV1(b *specs.LinuxBlockIO) []w {
+func blkioV1(b *specs.LinuxBlockIO, s *State) []w {
 	var out []w
+	weight, weightDevice := s.blkioWeightFiles()
 	if b.Weight != nil && *b.Weight != 0 {
-		out = append(out, w{"blkio.weight", fmt.Sprint(*b.Weight)})
+		out = append(out, w{weight, fmt.Sprint(*b.Weight)})
 	}
 	if b.LeafWeight != nil && *b.LeafWeight != 0 {
 		out = append(out, w{"blkio.leaf_weight", fmt.Sprint(*b.LeafWeight)})
 	}
 	for _, d := range b.WeightDevice {
 		if d.Weight != nil {
-			out = append(out, w{"blkio.weight_device", fmt.Sprintf("%d:%d %d", d.Major, d.Minor, *d.Weight)})
+			out = append(out, w{weightDevice, fmt.Sprintf("%d:%d %d", d.Major, d.Minor, *d.Weight)})
 		}
 		if d.LeafWeight != nil {
 			out = append(out, w{"blkio.leaf_weight_device", fmt.Sprintf("%d:%d %d", d.Major, d.Minor, *d.LeafWeight)})

@@ -34,11 +34,7 @@ func enableControllers(root, path string) error {
 
 func (s *State) setV2(r *specs.LinuxResources) error {
 	var list []w
-	if p := r.Pids; p != nil {
-		v := "max"
-		if p.Limit != nil && *p.Limit > 0 {
-			v = num(*p.Limit)
-		}
+	if v, ok := pidsMax(r.Pids); ok {
 		list = append(list, w{"pids.max", v})
 	}
 	if m := r.Memory; m != nil {

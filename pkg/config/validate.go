@@ -10,6 +10,7 @@ import (
 	"github.com/minirun/minirun/pkg/cgroups"
 	"github.com/minirun/minirun/pkg/hooks"
 	"github.com/minirun/minirun/pkg/namespaces"
+	"github.com/minirun/minirun/pkg/rlimits"
 	"github.com/minirun/minirun/pkg/rootfs"
 	"github.com/minirun/minirun/pkg/seccomp"
 	"github.com/minirun/minirun/pkg/userns"
@@ -55,13 +56,6 @@ func Validate(s *specs.Spec, o Options) error {
 	return nil
 }
 
-var rlimitTypes = map[string]bool{
-	"RLIMIT_AS": true, "RLIMIT_CORE": true, "RLIMIT_CPU": true, "RLIMIT_DATA": true, "RLIMIT_FSIZE": true,
-	"RLIMIT_LOCKS": true, "RLIMIT_MEMLOCK": true, "RLIMIT_MSGQUEUE": true, "RLIMIT_NICE": true,
-	"RLIMIT_NOFILE": true, "RLIMIT_NPROC": true, "RLIMIT_RSS": true, "RLIMIT_RTPRIO": true,
-	"RLIMIT_RTTIME": true, "RLIMIT_SIGPENDING": true, "RLIMIT_STACK": true,
-}
-
 // ValidateProcess checks a process section (also exec's process.json);
 // field prefixes the errors.
 func ValidateProcess(p *specs.Process, field string) error {
@@ -84,7 +78,7 @@ func ValidateProcess(p *specs.Process, field string) error {
 	}
 	seen := map[string]bool{}
 	for i, r := range p.Rlimits {
-		if !rlimitTypes[r.Type] {
+		if !rlimits.Known(r.Type) {
 			return fmt.Errorf("%s.rlimits[%d].type: unknown rlimit %q", field, i, r.Type)
 		}
 		if seen[r.Type] {

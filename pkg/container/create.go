@@ -115,6 +115,7 @@ type builder struct {
 	cg    *cgroups.State
 	child *child
 	audit *os.Process // the --audit supervisor, until the container owns it
+	srcs  *mountSources
 }
 
 func (b *builder) cleanup() {
@@ -194,8 +195,12 @@ func (b *builder) build() (*created, error) {
 	if listener != nil {
 		defer listener.Close()
 	}
+	if b.srcs, err = openMountSources(b.spec, b.st.Rootfs); err != nil {
+		return nil, err
+	}
+	defer b.srcs.Close()
 	b.child, err = spawn(spawnSpec{boot: bootstrapFor(b.spec), joins: joins, preserved: preserved,
-		console: consoleSock, start: startLn, listener: listener, cgroup: b.cg,
+		console: consoleSock, start: startLn, listener: listener, cgroup: b.cg, sources: b.srcs.files,
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
 	if err != nil {
 		return nil, fmt.Errorf("start container init: %w", err)
@@ -231,7 +236,7 @@ func (b *builder) makeCgroup() error {
 	if err := b.st.Save(); err != nil {
 		return err
 	}
-	return b.cg.Set(res)
+	return b.cg.Set(withoutPids(res))
 }
 
 // handOver records the pid, sends the config and drives the child through
@@ -249,13 +254,17 @@ func (b *builder) handOver(bpf []byte) error {
 	if err := setOOMScoreAdj(c.pid, b.spec.Process.OOMScoreAdj); err != nil {
 		return err
 	}
+	if err := b.afterSpawn(c.pid); err != nil {
+		return err
+	}
 	cfg := protocol.Config{ID: b.o.ID, Spec: b.spec, Rootfs: b.st.Rootfs, NoPivot: b.o.NoPivot,
 		MountNS:      mountNSMode(b.spec),
 		NoNewKeyring: b.o.NoNewKeyring, InUserNS: namespaces.Has(b.spec, specs.UserNamespace),
 		CgroupDirs: b.cg.Dirs(), ConsoleFd: c.consoleFd, StartFd: c.startFd, FirstFreeFd: c.firstFreeFd,
 		RelayedTerminal: b.spec.Process.Terminal && b.o.ConsoleSocket == "",
 		Seccomp:         bpf, SeccompListenerFd: c.listenerFd,
-		SeccompState: notifyState(b.spec, b.st.SpecState("creating"), c.pid)}
+		SeccompState:   notifyState(b.spec, b.st.SpecState("creating"), c.pid),
+		MountSourceFds: b.srcs.fds(c)}
 	if sc := b.spec.Linux.Seccomp; sc != nil {
 		cfg.SeccompFlags = seccomp.LoadFlags(sc)
 	}
@@ -266,7 +275,11 @@ func (b *builder) handOver(bpf []byte) error {
 		return fmt.Errorf("container init: %w", err)
 	}
 	logs.Debugf("create %s: rootfs mounted", b.o.ID)
-	if err := b.runRuntimeHooks(); err != nil {
+	err = b.setPidsLimit()
+	if err == nil {
+		err = b.runRuntimeHooks()
+	}
+	if err != nil {
 		protocol.SendError(c.sock, err)
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/minirun/minirun/pkg/console"
 	"github.com/minirun/minirun/pkg/namespaces"
 	"github.com/minirun/minirun/pkg/protocol"
+	"github.com/minirun/minirun/pkg/rlimits"
 	"github.com/minirun/minirun/pkg/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -142,6 +143,9 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	}
 	err = setOOMScoreAdj(c.pid, spec.Process.OOMScoreAdj)
 	if err == nil {
+		err = rlimits.RaiseHard(c.pid, spec.Process.Rlimits)
+	}
+	if err == nil {
 		err = protocol.Send(c.sock, cfg)
 	}
 	if err == nil {
@@ -149,7 +153,7 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	}
 	if err != nil {
 		c.kill()
-		return nil, nil, fmt.Errorf("exec: %w", err)
+		return nil, nil, fmt.Errorf("unable to start container process: %w", err)
 	}
 	return c, runEnd, nil
 }

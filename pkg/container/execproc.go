@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -89,9 +90,11 @@ func overrideUser(u *specs.User, user string, gids []int) error {
 	return nil
 }
 
-// addCaps grants --cap in the bounding, effective and permitted sets only:
-// never inheritable or ambient, where a non-root exec'd program would keep
-// them across execve (CVE-2022-29162).
+// addCaps grants --cap in the bounding, effective and permitted sets, never
+// in inheritable, where a non-root exec'd program would keep it across
+// execve (CVE-2022-29162). As runc 1.5, it also goes to ambient when the
+// config has an inheritable set; only where that set holds it, because the
+// kernel refuses any other (runc warns and goes on, so the sets agree).
 func addCaps(p *specs.Process, extra []string) error {
 	if len(extra) == 0 {
 		return nil
@@ -113,6 +116,13 @@ func addCaps(p *specs.Process, extra []string) error {
 	c.Bounding = append(append([]string{}, c.Bounding...), extra...)
 	c.Effective = append(append([]string{}, c.Effective...), extra...)
 	c.Permitted = append(append([]string{}, c.Permitted...), extra...)
+	c.Ambient = append([]string{}, c.Ambient...)
+	for _, x := range extra {
+		same := func(n string) bool { return strings.EqualFold(n, x) }
+		if slices.ContainsFunc(c.Inheritable, same) && !slices.ContainsFunc(c.Ambient, same) {
+			c.Ambient = append(c.Ambient, x)
+		}
+	}
 	p.Capabilities = c
 	return nil
 }

@@ -41,3 +41,32 @@ func TestExecUserOverridesOnlyWhatItNames(t *testing.T) {
 		}
 	}
 }
+
+// runc 1.5's exec --cap: bounding, effective and permitted always; ambient
+// only where the config's inheritable set already holds it (the kernel
+// refuses an ambient capability that is not inheritable, and runc only
+// warns); inheritable never (CVE-2022-29162).
+func TestExecCapSets(t *testing.T) {
+	base := &specs.Process{Args: []string{"sleep"}, Capabilities: &specs.LinuxCapabilities{
+		Bounding: []string{"CAP_KILL"}, Inheritable: []string{"CAP_NET_ADMIN"}}}
+	p, err := buildProcess(base, ExecOptions{Args: []string{"id"}, Caps: []string{"net_admin", "CAP_SYS_TIME"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := p.Capabilities
+	want := map[string][]string{
+		"bounding":    {"CAP_KILL", "CAP_NET_ADMIN", "CAP_SYS_TIME"},
+		"effective":   {"CAP_NET_ADMIN", "CAP_SYS_TIME"},
+		"permitted":   {"CAP_NET_ADMIN", "CAP_SYS_TIME"},
+		"inheritable": {"CAP_NET_ADMIN"},
+		"ambient":     {"CAP_NET_ADMIN"},
+	}
+	got := map[string][]string{"bounding": c.Bounding, "effective": c.Effective, "permitted": c.Permitted,
+		"inheritable": c.Inheritable, "ambient": c.Ambient}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("sets %v, want %v", got, want)
+	}
+	if len(base.Capabilities.Ambient) != 0 {
+		t.Errorf("the config's sets were changed in place: %v", base.Capabilities)
+	}
+}

@@ -40,7 +40,14 @@ func Kill(g Global, id string, sig unix.Signal, all bool) error {
 	if err != nil {
 		return err
 	}
-	if st := l.status(); st == "stopped" || st == "creating" {
+	st := l.status()
+	if st == "creating" {
+		return ErrNotRunning
+	}
+	if done, err := l.killSharedPidNS(sig); done {
+		return err
+	}
+	if st == "stopped" {
 		return ErrNotRunning
 	}
 	if all {

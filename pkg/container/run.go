@@ -1,6 +1,7 @@
 package container
 
 import (
+	"errors"
 	"os"
 	"os/signal"
 
@@ -40,6 +41,10 @@ func Run(g Global, o RunOptions) (int, error) {
 	sigs := forwardSignals(c.pid)
 	defer signal.Stop(sigs)
 	if err := l.start(); err != nil {
+		var notStarted *processNotStarted
+		if errors.As(err, &notStarted) {
+			return l.afterFailedStart(c.pid, restore), nil
+		}
 		l.killAndWait()
 		l.destroy()
 		return 1, err

@@ -28,6 +28,7 @@ type spawnSpec struct {
 	stdin     *os.File
 	stdout    *os.File
 	stderr    *os.File
+	sources   []*os.File // bind source trees, see rootfs.OpenSources
 }
 
 // child is a spawned init or exec process, released from the bootstrap.
@@ -38,6 +39,7 @@ type child struct {
 	startFd     int
 	listenerFd  int
 	firstFreeFd int
+	sourceFds   []int // in the child, in the order of spawnSpec.sources
 }
 
 // spawn starts the binary as `minirun init` from a read-only clone of its
@@ -63,6 +65,9 @@ func spawn(s spawnSpec) (*child, error) {
 	c := &child{sock: parentSock, firstFreeFd: 3 + len(s.preserved)}
 	sockFd := add(childSock)
 	c.consoleFd, c.startFd, c.listenerFd = add(s.console), add(s.start), add(s.listener)
+	for _, f := range s.sources {
+		c.sourceFds = append(c.sourceFds, add(f))
+	}
 	boot := s.boot
 	for _, j := range s.joins {
 		boot.JoinFds = append(boot.JoinFds, namespaces.JoinFd{Flag: j.Kind.Flag, Fd: add(j.File)})

@@ -51,7 +51,7 @@ func (l *loaded) start() error {
 	var reply protocol.Message
 	if err := protocol.Recv(conn, &reply); !errors.Is(err, protocol.ErrClosed) {
 		if err == nil {
-			err = errors.New(reply.Error)
+			return &processNotStarted{msg: reply.Error}
 		}
 		return fmt.Errorf("start container: %w", err)
 	}

@@ -120,7 +120,7 @@ func buildRootfs(c *protocol.Config) (*containerRoot, error) {
 			return r, err
 		}
 		fd, err := rootfs.MountInHostNamespace(rootfs.Config{Spec: c.Spec, Rootfs: c.Rootfs, InUserNS: c.InUserNS,
-			CgroupDirs: c.CgroupDirs, MountLabel: mountLabel(c.Spec)})
+			CgroupDirs: c.CgroupDirs, MountLabel: mountLabel(c.Spec), SourceFds: c.MountSourceFds})
 		if err != nil {
 			return nil, err
 		}
@@ -131,7 +131,8 @@ func buildRootfs(c *protocol.Config) (*containerRoot, error) {
 		// A config without a user namespace may still run in one: rootless
 		// podman runs the runtime inside its own, where mknod and sysfs are
 		// refused just the same.
-		InUserNS: c.InUserNS || userns.InNonHostUserNS(), CgroupDirs: c.CgroupDirs, MountLabel: mountLabel(s)})
+		InUserNS: c.InUserNS || userns.InNonHostUserNS(), CgroupDirs: c.CgroupDirs, MountLabel: mountLabel(s),
+		SourceFds: c.MountSourceFds})
 	if err != nil {
 		return nil, err
 	}
@@ -204,9 +205,13 @@ func waitForStart(c *protocol.Config, p *prepared) error {
 		conn.Close()
 	}
 	l.Close()
-	// startAndExec returns only when the exec did not happen.
-	protocol.SendError(conn.(*net.UnixConn), startAndExec(c, p, msg.State))
-	unix.Exit(127)
+	// startAndExec returns only when the exec did not happen. As runc's
+	// init, the error also goes alone to the container's stderr, where the
+	// user of `run` sees it, and the status is 255.
+	err = startAndExec(c, p, msg.State)
+	protocol.SendError(conn.(*net.UnixConn), err)
+	fmt.Fprintln(os.Stderr, err)
+	unix.Exit(255)
 	return nil
 }
 

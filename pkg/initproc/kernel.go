@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/minirun/minirun/pkg/caps"
+	"github.com/minirun/minirun/pkg/rlimits"
 	"github.com/minirun/minirun/pkg/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -34,23 +35,7 @@ type realKernel struct {
 	firstFree   int // fds below it are stdio and the ones the user passed
 }
 
-var rlimitNums = map[string]int{
-	"RLIMIT_AS": unix.RLIMIT_AS, "RLIMIT_CORE": unix.RLIMIT_CORE, "RLIMIT_CPU": unix.RLIMIT_CPU,
-	"RLIMIT_DATA": unix.RLIMIT_DATA, "RLIMIT_FSIZE": unix.RLIMIT_FSIZE, "RLIMIT_LOCKS": 10,
-	"RLIMIT_MEMLOCK": unix.RLIMIT_MEMLOCK, "RLIMIT_MSGQUEUE": 12, "RLIMIT_NICE": 13,
-	"RLIMIT_NOFILE": unix.RLIMIT_NOFILE, "RLIMIT_NPROC": unix.RLIMIT_NPROC, "RLIMIT_RSS": unix.RLIMIT_RSS,
-	"RLIMIT_RTPRIO": 14, "RLIMIT_RTTIME": 15, "RLIMIT_SIGPENDING": 11, "RLIMIT_STACK": unix.RLIMIT_STACK,
-}
-
-func (realKernel) SetRlimits(list []specs.POSIXRlimit) error {
-	for _, r := range list {
-		lim := unix.Rlimit{Cur: r.Soft, Max: r.Hard}
-		if err := unix.Prlimit(0, rlimitNums[r.Type], &lim, nil); err != nil {
-			return fmt.Errorf("process.rlimits %s: %w", r.Type, err)
-		}
-	}
-	return nil
-}
+func (realKernel) SetRlimits(list []specs.POSIXRlimit) error { return rlimits.Apply(list) }
 
 func (realKernel) SetProcessAttrs(a procAttrs) error { return a.apply() }
 

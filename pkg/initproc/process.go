@@ -1,16 +1,13 @@
 package initproc
 
 import (
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/minirun/minirun/pkg/caps"
 	"github.com/minirun/minirun/pkg/envs"
 	"github.com/minirun/minirun/pkg/protocol"
 	"github.com/minirun/minirun/pkg/seccomp"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
 
@@ -21,6 +18,7 @@ type prepared struct {
 	path         string
 	argv, env    []string
 	lateSeccomp  []byte
+	rlimits      []specs.POSIXRlimit
 	flags        uint
 	firstFree    int
 	earlySeccomp bool
@@ -59,10 +57,8 @@ func prepareProcess(c *protocol.Config, lsm *lsmAttrs) (*prepared, error) {
 // applySecurity is the ordered sequence; every step goes through k.
 func applySecurity(k kernel, c *protocol.Config, cwd int) (*prepared, error) {
 	p := c.Spec.Process
-	out := &prepared{k: k, argv: p.Args, env: p.Env, firstFree: c.FirstFreeFd}
-	if err := k.SetRlimits(p.Rlimits); err != nil {
-		return nil, err
-	}
+	// process.rlimits are set in exec(), see package rlimits.
+	out := &prepared{k: k, argv: p.Args, env: p.Env, firstFree: c.FirstFreeFd, rlimits: p.Rlimits}
 	attrs, err := attrsOf(c)
 	if err != nil {
 		return nil, err
@@ -132,61 +128,17 @@ func openCwd(cwd string) (int, error) {
 	return fd, nil
 }
 
-const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-// lookPath finds args[0] with the container's PATH, failing with runc's
-// phrases, which Docker maps to exit codes 126 and 127.
-func lookPath(name string, env []string) (string, error) {
-	if strings.Contains(name, "/") {
-		if err := checkExecutable(name); err != nil {
-			return "", fmt.Errorf("exec: %q: %w", name, err)
-		}
-		return name, nil
-	}
-	path := defaultPath
-	for _, e := range env {
-		if strings.HasPrefix(e, "PATH=") {
-			path = e[5:]
-		}
-	}
-	var permErr error
-	for _, dir := range filepath.SplitList(path) {
-		if dir == "" {
-			dir = "."
-		}
-		full := filepath.Join(dir, name)
-		err := checkExecutable(full)
-		if err == nil {
-			return full, nil
-		}
-		if errors.Is(err, unix.EACCES) && permErr == nil {
-			permErr = err
-		}
-	}
-	if permErr != nil {
-		return "", fmt.Errorf("exec: %q: %w", name, permErr)
-	}
-	return "", fmt.Errorf("exec: %q: executable file not found in $PATH", name)
-}
-
-func checkExecutable(path string) error {
-	st, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	if st.IsDir() {
-		return unix.EACCES
-	}
-	if err := unix.Access(path, unix.X_OK); err != nil {
-		return unix.EACCES
-	}
-	return nil
-}
-
 // exec is the last step: every descriptor at or above the first free one
-// is marked close-on-exec, the late seccomp filter goes on, then execve(2).
+// is marked close-on-exec, the rlimits are set, the late seccomp filter
+// goes on, then execve(2).
 func (p *prepared) exec() error {
 	if err := p.k.CloseOnExec(p.firstFree); err != nil && !p.earlySeccomp {
+		return err
+	}
+	// Because a small RLIMIT_AS or RLIMIT_NPROC starves the Go runtime, and
+	// one in force at setuid(2) fails execve(2) with EAGAIN, the limits come
+	// after everything else but the filter, which may forbid prlimit64.
+	if err := p.k.SetRlimits(p.rlimits); err != nil {
 		return err
 	}
 	if p.lateSeccomp != nil {

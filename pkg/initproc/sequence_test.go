@@ -36,14 +36,14 @@ func TestSecurityOrder(t *testing.T) {
 		uid          uint32
 		want         string
 	}{
-		{false, false, 0, "rlimits attrs lsm cloexec bounding user:root caps chdir | cloexec execve"},
-		{false, true, 0, "rlimits attrs lsm cloexec seccomp bounding user:root caps chdir | cloexec execve"},
-		{true, false, 0, "rlimits attrs lsm cloexec nnp bounding user:root caps chdir | cloexec execve"},
-		{true, true, 0, "rlimits attrs lsm cloexec nnp bounding user:root caps chdir | cloexec seccomp execve"},
-		{false, false, 1000, "rlimits attrs lsm cloexec bounding user:nonroot caps chdir | cloexec execve"},
-		{false, true, 1000, "rlimits attrs lsm cloexec seccomp bounding user:nonroot caps chdir | cloexec execve"},
-		{true, false, 1000, "rlimits attrs lsm cloexec nnp bounding user:nonroot caps chdir | cloexec execve"},
-		{true, true, 1000, "rlimits attrs lsm cloexec nnp bounding user:nonroot caps chdir | cloexec seccomp execve"},
+		{false, false, 0, "attrs lsm cloexec bounding user:root caps chdir | cloexec rlimits execve"},
+		{false, true, 0, "attrs lsm cloexec seccomp bounding user:root caps chdir | cloexec rlimits execve"},
+		{true, false, 0, "attrs lsm cloexec nnp bounding user:root caps chdir | cloexec rlimits execve"},
+		{true, true, 0, "attrs lsm cloexec nnp bounding user:root caps chdir | cloexec rlimits seccomp execve"},
+		{false, false, 1000, "attrs lsm cloexec bounding user:nonroot caps chdir | cloexec rlimits execve"},
+		{false, true, 1000, "attrs lsm cloexec seccomp bounding user:nonroot caps chdir | cloexec rlimits execve"},
+		{true, false, 1000, "attrs lsm cloexec nnp bounding user:nonroot caps chdir | cloexec rlimits execve"},
+		{true, true, 1000, "attrs lsm cloexec nnp bounding user:nonroot caps chdir | cloexec rlimits seccomp execve"},
 	}
 	for _, c := range cases {
 		s := &specs.Spec{Process: &specs.Process{Args: []string{"x"}, NoNewPrivileges: c.nnp, User: specs.User{UID: c.uid}},

@@ -30,6 +30,9 @@ type Config struct {
 	SeccompListenerFd int    `json:"seccompListenerFd"`
 	SeccompState      []byte `json:"seccompState,omitempty"`
 	SeccompFlags      uint   `json:"seccompFlags,omitempty"`
+	// MountSourceFds: mount index -> fd of the bind source tree the parent
+	// cloned outside the user namespace (rootfs.OpenSources).
+	MountSourceFds map[int]int `json:"mountSourceFds,omitempty"`
 }
 
 // How the container gets its filesystem view.

@@ -3,13 +3,16 @@ package rootfs
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"golang.org/x/sys/unix"
 )
 
 // MaskPaths hides linux.maskedPaths: a read-only empty tmpfs over a
 // directory, the host's verified /dev/null over anything else. Paths that do
-// not exist are skipped, as runc does.
+// not exist are skipped, and one named twice is masked once, as runc does;
+// as runc 1.5, directories after the first get a bind of its tmpfs rather
+// than one each (a bind keeps its read-only flag).
 func (b *builder) MaskPaths() error {
 	if b.spec.Linux == nil || len(b.spec.Linux.MaskedPaths) == 0 {
 		return nil
@@ -19,16 +22,36 @@ func (b *builder) MaskPaths() error {
 		return err
 	}
 	defer unix.Close(null)
+	m := masker{b: b, null: null, sharedDir: -1, seen: map[string]bool{}}
+	defer m.close()
 	for i, p := range b.spec.Linux.MaskedPaths {
-		if err := b.maskOne(p, null); err != nil {
+		if err := m.mask(p); err != nil {
 			return fmt.Errorf("linux.maskedPaths[%d] %s: %w", i, p, err)
 		}
 	}
 	return nil
 }
 
-func (b *builder) maskOne(path string, null int) error {
-	fd, err := openProtected(b.root, path)
+// masker is one MaskPaths pass: the paths done and the shared tmpfs.
+type masker struct {
+	b         *builder
+	null      int
+	sharedDir int // the first directory mask, -1 before it
+	seen      map[string]bool
+}
+
+func (m *masker) close() {
+	if m.sharedDir >= 0 {
+		unix.Close(m.sharedDir)
+	}
+}
+
+func (m *masker) mask(path string) error {
+	clean := filepath.Clean("/" + path)
+	if m.seen[clean] {
+		return nil
+	}
+	fd, err := openProtected(m.b.root, path)
 	if errors.Is(err, unix.ENOENT) {
 		return nil
 	}
@@ -36,14 +59,26 @@ func (b *builder) maskOne(path string, null int) error {
 		return err
 	}
 	defer unix.Close(fd)
+	m.seen[clean] = true
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
 		return err
 	}
-	if st.Mode&unix.S_IFMT == unix.S_IFDIR {
-		return unix.Mount("tmpfs", fdPath(fd), "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=0,nr_inodes=1")
+	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		return unix.Mount(fdPath(m.null), fdPath(fd), "", unix.MS_BIND, "")
 	}
-	return unix.Mount(fdPath(null), fdPath(fd), "", unix.MS_BIND, "")
+	if m.sharedDir >= 0 && unix.Mount(fdPath(m.sharedDir), fdPath(fd), "", unix.MS_BIND, "") == nil {
+		return nil
+	}
+	err = unix.Mount("tmpfs", fdPath(fd), "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=0,nr_inodes=1")
+	if err == nil && m.sharedDir < 0 {
+		// Reopened: fd still names the covered directory. Without a shared
+		// one every later directory just gets its own tmpfs.
+		if shared, err := openProtected(m.b.root, path); err == nil {
+			m.sharedDir = shared
+		}
+	}
+	return err
 }
 
 // openProtected opens a masked or read-only path without following any

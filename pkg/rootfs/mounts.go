@@ -18,12 +18,27 @@ func (b *builder) mountOne(i int, m specs.Mount) error {
 		return b.mountCgroup(m, o)
 	}
 	bind := isBind(m)
+	if bind {
+		src, release, err := b.bindSourceInRoot(m.Source)
+		if err != nil {
+			return fmt.Errorf("mounts[%d] %s: %w", i, m.Destination, err)
+		}
+		defer release()
+		m.Source = src
+	}
+	if m.Type == "tmpfs" {
+		o.data = b.withCoveredMode(m.Destination, o.data)
+	}
+	tree := -1 // the source the parent opened, only where the init cannot reach it
+	if bind {
+		tree = b.sourceTree(i, m.Source)
+	}
 	var target int
 	var err error
 	switch {
 	case m.Type == "proc" || m.Type == "sysfs":
 		target, err = b.kernelFSTarget(m)
-	case bind && !isDir(m.Source):
+	case bind && !b.sourceIsDir(tree, m.Source):
 		target, err = createFileInRoot(b.root, m.Destination)
 	default:
 		target, err = mkdirAllInRoot(b.root, m.Destination, 0o755)
@@ -46,6 +61,8 @@ func (b *builder) mountOne(i int, m specs.Mount) error {
 	case err != nil:
 	case bind && idmapped(m):
 		err = bindIdmapped(m, o, target)
+	case tree >= 0:
+		err = attachSource(tree, target, &o)
 	case bind:
 		err = unix.Mount(m.Source, fdPath(target), "", o.flags&(unix.MS_BIND|unix.MS_REC), "")
 	case o.copyUp:

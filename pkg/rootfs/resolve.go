@@ -116,31 +116,58 @@ func readlinkAt(dir int, name string) (string, error) {
 }
 
 // createFileInRoot makes sure a non-directory exists at path (a bind target
-// for a file) and returns an O_PATH fd of it.
+// for a file) and returns an O_PATH fd of it. A last component that is a
+// dangling symlink is followed inside root, as mkdirAllInRoot does for
+// directories, and the file is created where it points (runc 1.5).
 func createFileInRoot(root int, path string) (int, error) {
+	for links := 0; ; links++ {
+		fd, next, err := createFileWalk(root, path)
+		if next == "" || err != nil {
+			return fd, err
+		}
+		if links == maxLinks {
+			return -1, &pathError{"create", path, unix.ELOOP}
+		}
+		path = next
+	}
+}
+
+// createFileWalk creates the file at path; when the name is a dangling
+// symlink it returns the path with the link substituted, to try again.
+func createFileWalk(root int, path string) (int, string, error) {
 	if fd, err := openInRoot(root, path, 0); err == nil {
-		return fd, nil
+		return fd, "", nil
 	}
 	dir, err := mkdirAllInRoot(root, filepath.Dir(path), 0o755)
 	if err != nil {
-		return -1, err
+		return -1, "", err
 	}
 	defer unix.Close(dir)
 	name := filepath.Base(path)
 	// O_PATH dirfds cannot be used to create files; reopen the directory.
 	d, err := unix.Open(fdPath(dir), unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return -1, &pathError{"open", filepath.Dir(path), err}
+		return -1, "", &pathError{"open", filepath.Dir(path), err}
 	}
 	defer unix.Close(d)
 	f, err := unix.Openat(d, name, unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_WRONLY|unix.O_CLOEXEC, 0o644)
+	if err == unix.EEXIST {
+		// Only a dangling link makes both the open above and this one fail.
+		if target, lerr := readlinkAt(d, name); lerr == nil {
+			if !filepath.IsAbs(target) {
+				target = filepath.Join(filepath.Dir(path), target)
+			}
+			return -1, target, nil
+		}
+	}
 	if err != nil && err != unix.EEXIST {
-		return -1, &pathError{"create", path, err}
+		return -1, "", &pathError{"create", path, err}
 	}
 	if err == nil {
 		unix.Close(f)
 	}
-	return openInRoot(root, path, 0)
+	fd, err := openInRoot(root, path, 0)
+	return fd, "", err
 }
 
 type pathError struct {

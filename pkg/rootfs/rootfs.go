@@ -21,6 +21,9 @@ type Config struct {
 	InUserNS   bool              // mknod and sysfs need other means
 	CgroupDirs map[string]string // hierarchy name ("" for unified) -> host cgroup dir
 	MountLabel string
+	// SourceFds are the bind sources the parent opened (OpenSources),
+	// by mount index; each is closed once used or when Mount returns.
+	SourceFds map[int]int
 }
 
 type builder struct {
@@ -31,6 +34,7 @@ type builder struct {
 	inUserNS   bool
 	cgroupDirs map[string]string
 	mountLabel string
+	sourceFds  map[int]int
 }
 
 // Builder runs the rootfs steps in the order the init sequence calls them.
@@ -40,7 +44,7 @@ type Builder = *builder
 // must run in the container's new mount namespace.
 func Open(c Config) (Builder, error) {
 	b := &builder{spec: c.Spec, rootfs: c.Rootfs, root: -1, noPivot: c.NoPivot,
-		inUserNS: c.InUserNS, cgroupDirs: c.CgroupDirs, mountLabel: c.MountLabel}
+		inUserNS: c.InUserNS, cgroupDirs: c.CgroupDirs, mountLabel: c.MountLabel, sourceFds: c.SourceFds}
 	prop := uintptr(unix.MS_SLAVE | unix.MS_REC)
 	if p := c.Spec.Linux.RootfsPropagation; p != "" {
 		prop = propagationOpts[p] | unix.MS_REC
@@ -93,7 +97,9 @@ func (b *builder) Root() int { return b.root }
 
 // Mount performs the config's mounts, then device nodes and /dev symlinks.
 func (b *builder) Mount() error {
+	defer b.closeSources()
 	for i, m := range b.spec.Mounts {
+		m.Destination = stripRootfs(b.rootfs, m.Destination)
 		if err := b.mountOne(i, m); err != nil {
 			return err
 		}
