@@ -158,9 +158,10 @@ func statOwner(t *testing.T, path string) string {
 // cgroup and why, not a container without its limits.
 func TestRootlessResourcesWithoutWritableCgroupFails(t *testing.T) {
 	u := newAnyUser(t)
-	cg := "/sys/fs/cgroup/pids/minirun-e1"
+	// runc's default cgroup: the id under the caller's own cgroup.
+	cg := "/sys/fs/cgroup/pids/"
 	if cgroupV2() {
-		cg = "/sys/fs/cgroup/minirun-e1"
+		cg = "/sys/fs/cgroup/"
 	}
 	limit := int64(10)
 	b := u.bundle("b", func(s *specs.Spec) {
@@ -170,7 +171,7 @@ func TestRootlessResourcesWithoutWritableCgroupFails(t *testing.T) {
 	})
 	r := u.run("run", "--bundle", b, "e1")
 	if r.code == 0 || !strings.Contains(r.stderr, "linux.resources.pids") || !strings.Contains(r.stderr, cg) ||
-		!strings.Contains(r.stderr, "permission denied") {
+		!strings.Contains(r.stderr, "e1 (") || !strings.Contains(r.stderr, "permission denied") {
 		t.Errorf("run: exit %d %q, want an error naming linux.resources.pids, the cgroup and the reason", r.code, r.stderr)
 	}
 	if _, err := os.Stat(filepath.Join(u.runtime, "minirun", "e1")); err == nil {

@@ -29,6 +29,11 @@ func OpenSources(s *specs.Spec, rootfs string) ([]*os.File, []int, error) {
 			flags |= unix.AT_RECURSIVE
 		}
 		fd, err := unix.OpenTree(unix.AT_FDCWD, m.Source, flags)
+		if err == unix.EPERM {
+			// An unprivileged (rootless) runtime may not clone mounts of
+			// its namespace: the init binds the source itself, as before.
+			continue
+		}
 		if err != nil {
 			for _, f := range files {
 				f.Close()
