@@ -14,6 +14,7 @@ import (
 	"github.com/minirun/minirun/pkg/caps"
 	"github.com/minirun/minirun/pkg/cgroups"
 	"github.com/minirun/minirun/pkg/config"
+	"github.com/minirun/minirun/pkg/fault"
 	"github.com/minirun/minirun/pkg/hooks"
 	"github.com/minirun/minirun/pkg/logs"
 	"github.com/minirun/minirun/pkg/namespaces"
@@ -111,6 +112,9 @@ func (b *builder) cleanup() {
 		b.child.kill()
 	}
 	if b.cg != nil {
+		// An init the bootstrap cloned but never reported is in the
+		// cgroup too, and a populated cgroup cannot be removed.
+		(&loaded{st: b.st, cg: b.cg}).killAndWait()
 		b.cg.Destroy()
 	}
 	b.st.Remove()
@@ -208,6 +212,9 @@ func (b *builder) handOver(bpf []byte) error {
 		return fmt.Errorf("read init start time: %w", err)
 	}
 	b.st.Pid, b.st.PidStart = c.pid, start
+	if fault.Is(fault.StopInit) {
+		unix.Kill(c.pid, unix.SIGSTOP)
+	}
 	if err := b.st.Save(); err != nil {
 		return err
 	}
@@ -223,10 +230,10 @@ func (b *builder) handOver(bpf []byte) error {
 	if sc := b.spec.Linux.Seccomp; sc != nil {
 		cfg.SeccompFlags = seccomp.LoadFlags(sc)
 	}
-	if err := protocol.Send(c.sock, cfg); err != nil {
+	if err := c.send(cfg, stepBound(nil)); err != nil {
 		return fmt.Errorf("send config to init: %w", err)
 	}
-	if err := protocol.Expect(c.sock, protocol.KindMountsReady); err != nil {
+	if err := c.expect(protocol.KindMountsReady, stepBound(nil)); err != nil {
 		return fmt.Errorf("container init: %w", err)
 	}
 	logs.Debugf("create %s: rootfs mounted", b.o.ID)
@@ -234,7 +241,7 @@ func (b *builder) handOver(bpf []byte) error {
 		protocol.SendError(c.sock, err)
 		return err
 	}
-	if err := protocol.Expect(c.sock, protocol.KindReady); err != nil {
+	if err := c.expect(protocol.KindReady, stepBound(createContainerHooks(b.spec))); err != nil {
 		return fmt.Errorf("container init: %w", err)
 	}
 	c.sock.Close()
@@ -256,7 +263,7 @@ func (b *builder) runRuntimeHooks() error {
 			return err
 		}
 	}
-	return protocol.Send(b.child.sock, protocol.HookState{Message: protocol.Message{Kind: protocol.KindHooksDone}, State: stateJSON})
+	return b.child.send(protocol.HookState{Message: protocol.Message{Kind: protocol.KindHooksDone}, State: stateJSON}, stepBound(nil))
 }
 
 func bootstrapFor(s *specs.Spec) namespaces.Bootstrap {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"time"
 
 	"github.com/minirun/minirun/pkg/config"
 	"github.com/minirun/minirun/pkg/console"
@@ -134,7 +135,7 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	}
 	err = setOOMScoreAdj(c.pid, spec.Process.OOMScoreAdj)
 	if err == nil {
-		err = protocol.Send(c.sock, cfg)
+		err = c.send(cfg, stepBound(nil))
 	}
 	if err == nil {
 		err = waitExecReady(c)
@@ -150,10 +151,11 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 // the close-on-exec socket closes; an Error frame instead is the failure.
 func waitExecReady(c *child) error {
 	defer c.sock.Close()
-	if err := protocol.Expect(c.sock, protocol.KindReady); err != nil {
+	if err := c.expect(protocol.KindReady, stepBound(nil)); err != nil {
 		return err
 	}
 	var m protocol.Message
+	c.sock.SetDeadline(time.Now().Add(stepBound(nil)))
 	err := protocol.Recv(c.sock, &m)
 	if errors.Is(err, protocol.ErrClosed) {
 		return nil
@@ -161,7 +163,7 @@ func waitExecReady(c *child) error {
 	if err == nil {
 		return errors.New(m.Error)
 	}
-	return err
+	return c.explain(err, stepBound(nil))
 }
 
 // openNamespaces opens the init's namespaces the config lists (new or

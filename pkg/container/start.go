@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"time"
 
 	"github.com/minirun/minirun/pkg/hooks"
 	"github.com/minirun/minirun/pkg/logs"
@@ -36,6 +37,11 @@ func (l *loaded) start() error {
 		return fmt.Errorf("container not running: %w", err)
 	}
 	defer conn.Close()
+	// Bounded: a frozen init would never answer (startContainer hooks
+	// run in it before the exec).
+	spec, _ := l.st.Config()
+	bound := stepBound(startContainerHooks(spec))
+	conn.SetDeadline(time.Now().Add(bound))
 	msg := protocol.HookState{Message: protocol.Message{Kind: protocol.KindStart}, State: l.st.SpecStateJSON("created")}
 	if err := protocol.Send(conn, msg); err != nil {
 		return fmt.Errorf("signal start: %w", err)
@@ -45,6 +51,8 @@ func (l *loaded) start() error {
 	if err := protocol.Recv(conn, &reply); !errors.Is(err, protocol.ErrClosed) {
 		if err == nil {
 			err = errors.New(reply.Error)
+		} else if errors.Is(err, os.ErrDeadlineExceeded) {
+			err = fmt.Errorf("container init did not answer within %v: stopped or frozen?", bound)
 		}
 		return fmt.Errorf("start container: %w", err)
 	}

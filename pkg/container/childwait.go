@@ -1,0 +1,139 @@
+package container
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"time"
+
+	"github.com/minirun/minirun/pkg/fault"
+	"github.com/minirun/minirun/pkg/protocol"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+// Every wait on a child is bounded twice: by EOF, because the runtime
+// keeps no copy of the child's socket end, so a child that dies closes
+// the connection; and by a deadline, because a frozen or stopped child
+// holds it open forever.
+//
+// childWait bounds a step where only minirun's own code runs in the child
+// (bootstrap, mounts, exec). It is generous: a loaded host, a slow rootfs.
+const childWait = 60 * time.Second
+
+// hookWait is what a hook without a timeout adds to the bound of the
+// step that runs it in the child (createContainer, startContainer).
+const hookWait = 10 * time.Minute
+
+// stepBound is childWait plus the time the hooks may take.
+func stepBound(hs []specs.Hook) time.Duration {
+	d := childWait
+	for _, h := range hs {
+		if h.Timeout != nil {
+			d += time.Duration(*h.Timeout) * time.Second
+		} else {
+			d += hookWait
+		}
+	}
+	return fault.Bound(d)
+}
+
+// expect waits at most d for the child's next message of kind.
+func (c *child) expect(kind string, d time.Duration) error {
+	c.sock.SetDeadline(time.Now().Add(d))
+	return c.explain(protocol.Expect(c.sock, kind), d)
+}
+
+// send writes v to the child, at most d blocked on a child not reading.
+func (c *child) send(v any, d time.Duration) error {
+	c.sock.SetDeadline(time.Now().Add(d))
+	return c.explain(protocol.Send(c.sock, v), d)
+}
+
+// explain turns a timeout or an EOF into what happened to the child.
+func (c *child) explain(err error, d time.Duration) error {
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return fmt.Errorf("container init (pid %d) did not answer within %v: stopped or frozen?", c.pid, d)
+	case errors.Is(err, protocol.ErrClosed), errors.Is(err, unix.EPIPE), errors.Is(err, unix.ECONNRESET):
+		return fmt.Errorf("container init (pid %d) %s before it reported", c.pid, c.reapBriefly())
+	}
+	return err
+}
+
+// reapBriefly reaps the child (ours through CLONE_PARENT) if it exits
+// within a moment, and says how it ended. Once reaped its pid may be
+// reused, so kill then leaves it alone.
+func (c *child) reapBriefly() string {
+	for i := 0; i < 50; i++ {
+		var ws unix.WaitStatus
+		pid, err := unix.Wait4(c.pid, &ws, unix.WNOHANG, nil)
+		if err != nil && err != unix.EINTR {
+			return "exited"
+		}
+		if pid == c.pid {
+			c.reaped = true
+			if ws.Signaled() {
+				return fmt.Sprintf("was killed by signal %v", ws.Signal())
+			}
+			return fmt.Sprintf("exited with status %d", ws.ExitStatus())
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	return "closed its socket"
+}
+
+// bootstrapFailed kills the bootstrap process after a failed exchange and
+// says why it failed: its exit status, or the timeout.
+func bootstrapFailed(cmd *exec.Cmd, err error, d time.Duration) error {
+	cmd.Process.Kill()
+	werr := cmd.Wait()
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return fmt.Errorf("bootstrap process did not answer within %v: stopped or frozen?", d)
+	case werr != nil:
+		return fmt.Errorf("bootstrap process died before it answered: %w", werr)
+	}
+	return fmt.Errorf("bootstrap process: %w", err)
+}
+
+// waitBounded reaps cmd, killing it if it has not exited within d.
+func waitBounded(cmd *exec.Cmd, d time.Duration) error {
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(d):
+		cmd.Process.Kill()
+		<-done
+		return fmt.Errorf("did not exit within %v", d)
+	}
+}
+
+// goInitReply recognizes a reply from `minirun init` itself: the C
+// bootstrap never ran, so the Go init read the bootstrap frame as its
+// config and answered with an Error message.
+func goInitReply(reply []byte) (protocol.Message, bool) {
+	var m protocol.Message
+	if len(reply) == 0 || reply[0] != '{' || json.Unmarshal(reply, &m) != nil {
+		return m, false
+	}
+	return m, m.Kind == protocol.KindError
+}
+
+func createContainerHooks(s *specs.Spec) []specs.Hook {
+	if s.Hooks == nil {
+		return nil
+	}
+	return s.Hooks.CreateContainer
+}
+
+func startContainerHooks(s *specs.Spec) []specs.Hook {
+	if s == nil || s.Hooks == nil {
+		return nil
+	}
+	return s.Hooks.StartContainer
+}
