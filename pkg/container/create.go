@@ -105,6 +105,8 @@ type builder struct {
 	st    *state.Container
 	cg    *cgroups.State
 	child *child
+	// initEnv is for the init alone (socket activation), never saved.
+	initEnv []string
 }
 
 func (b *builder) cleanup() {
@@ -156,7 +158,8 @@ func (b *builder) build() (*created, error) {
 	if consoleSock != nil {
 		defer consoleSock.Close()
 	}
-	preserved, err := preservedFiles(b.o.PreserveFds, b.spec)
+	var preserved []*os.File
+	preserved, b.initEnv, err = preservedFiles(b.o.PreserveFds)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +224,7 @@ func (b *builder) handOver(bpf []byte) error {
 	if err := setOOMScoreAdj(c.pid, b.spec.Process.OOMScoreAdj); err != nil {
 		return err
 	}
-	cfg := protocol.Config{ID: b.o.ID, Spec: b.spec, Rootfs: b.st.Rootfs, NoPivot: b.o.NoPivot,
+	cfg := protocol.Config{ID: b.o.ID, Spec: withEnv(b.spec, b.initEnv), Rootfs: b.st.Rootfs, NoPivot: b.o.NoPivot,
 		MountNS:      mountNSMode(b.spec),
 		NoNewKeyring: b.o.NoNewKeyring, InUserNS: namespaces.Has(b.spec, specs.UserNamespace),
 		CgroupDirs: b.cg.Dirs(), ConsoleFd: c.consoleFd, StartFd: c.startFd, FirstFreeFd: c.firstFreeFd,
@@ -333,22 +336,36 @@ func consoleSocket(path string, terminal bool) (toChild, runEnd *os.File, err er
 
 // preservedFiles are fds 3.. of the caller passed to the process: those
 // systemd socket activation hands over (LISTEN_FDS) and --preserve-fds.
-func preservedFiles(n int, s *specs.Spec) ([]*os.File, error) {
+// It returns the activation variables for that process alone: they are
+// never saved in the container's config, or every exec would get them.
+func preservedFiles(n int) ([]*os.File, []string, error) {
 	if n < 0 {
-		return nil, fmt.Errorf("--preserve-fds: must not be negative")
+		return nil, nil, fmt.Errorf("--preserve-fds: must not be negative")
 	}
 	listen := listenFds()
+	var env []string
 	if listen > 0 {
-		s.Process.Env = append(s.Process.Env, fmt.Sprintf("LISTEN_FDS=%d", listen), "LISTEN_PID=1")
+		env = []string{fmt.Sprintf("LISTEN_FDS=%d", listen), "LISTEN_PID=1"}
 	}
 	var files []*os.File
 	for fd := 3; fd < 3+listen+n; fd++ {
 		if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
-			return nil, fmt.Errorf("--preserve-fds: fd %d is not open", fd)
+			return nil, nil, fmt.Errorf("--preserve-fds: fd %d is not open", fd)
 		}
 		files = append(files, os.NewFile(uintptr(fd), fmt.Sprintf("preserved-%d", fd)))
 	}
-	return files, nil
+	return files, env, nil
+}
+
+// withEnv is s for the child only, its process's env extended.
+func withEnv(s *specs.Spec, env []string) *specs.Spec {
+	if len(env) == 0 {
+		return s
+	}
+	c, p := *s, *s.Process
+	p.Env = append(append([]string{}, s.Process.Env...), env...)
+	c.Process = &p
+	return &c
 }
 
 func listenFds() int {

@@ -111,10 +111,11 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	if consoleSock != nil {
 		defer consoleSock.Close()
 	}
-	preserved, err := preservedFiles(o.PreserveFds, spec)
+	preserved, env, err := preservedFiles(o.PreserveFds)
 	if err != nil {
 		return nil, nil, err
 	}
+	spec = withEnv(spec, env)
 	listener, err := dialListener(spec)
 	if err != nil {
 		return nil, nil, err
