@@ -52,6 +52,9 @@ func (e *env) checkHostClean(id string) {
 	if _, err := os.Stat(filepath.Join(e.root, id)); err == nil {
 		e.t.Errorf("state dir of %s left behind", id)
 	}
+	if _, err := os.Stat(filepath.Join(e.root, "@locks", id)); err == nil {
+		e.t.Errorf("lock file of %s left behind", id)
+	}
 	for _, d := range cgroupDirs(e.cgroup + "/" + id) {
 		if _, err := os.Stat(d); err == nil {
 			e.t.Errorf("cgroup %s left behind", d)

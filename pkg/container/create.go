@@ -86,15 +86,18 @@ func create(g Global, o CreateOptions) (*created, error) {
 	b := &builder{g: g, o: o, spec: spec}
 	b.st = &state.Container{ID: o.ID, Bundle: bundle, Rootfs: rootfs, Created: time.Now().UTC(),
 		Annotations: spec.Annotations}
-	if err := state.Create(g.Root, b.st); err != nil {
-		return nil, err
-	}
-	c, err := b.build()
-	if err != nil {
-		b.cleanup()
-		return nil, err
-	}
-	return c, nil
+	var c *created
+	err = withLock(g.Root, o.ID, func() error {
+		if err := state.Create(g.Root, b.st); err != nil {
+			return err
+		}
+		var err error
+		if c, err = b.build(); err != nil {
+			b.cleanup()
+		}
+		return err
+	})
+	return c, err
 }
 
 // builder holds what create acquired, so a failure can release all of it.

@@ -15,6 +15,10 @@ import (
 // Delete removes a container: with force it kills a running one first. A
 // created container is deleted without force, as runc does.
 func Delete(g Global, id string, force bool) error {
+	return withLock(g.Root, id, func() error { return deleteLocked(g, id, force) })
+}
+
+func deleteLocked(g Global, id string, force bool) error {
 	l, err := load(g.Root, id)
 	if err != nil {
 		if !force || state.ValidateID(id) != nil {

@@ -38,35 +38,23 @@ type ExecOptions struct {
 // Exec runs a process inside every namespace and the cgroup of a running
 // container. In the foreground it returns the process's exit status.
 func Exec(g Global, o ExecOptions) (int, error) {
-	l, err := load(g.Root, o.ID)
-	if err != nil {
-		return 1, err
+	// Locked until the process is exec'd, not while it runs: a delete
+	// waits for the spawn, never for the process. Not with
+	// --ignore-paused: that spawn waits in a frozen cgroup for a resume
+	// or kill, which the lock would keep out.
+	var c *child
+	var runEnd *os.File
+	spawn := func() error {
+		var err error
+		c, runEnd, err = startExec(g, o)
+		return err
 	}
-	switch st := l.status(); st {
-	case "running", "created":
-	case "paused":
-		if !o.IgnorePaused {
-			return 1, fmt.Errorf("cannot exec in a paused container (use --ignore-paused to override)")
-		}
-	default:
-		return 1, fmt.Errorf("cannot exec in a stopped container: %w", ErrNotRunning)
+	var err error
+	if o.IgnorePaused {
+		err = spawn()
+	} else {
+		err = withLock(g.Root, o.ID, spawn)
 	}
-	spec, err := l.st.Config()
-	if err != nil {
-		return 1, err
-	}
-	proc, err := buildProcess(spec.Process, o)
-	if err != nil {
-		return 1, err
-	}
-	if err := config.ValidateProcess(proc, "process"); err != nil {
-		return 1, err
-	}
-	if proc.Terminal && o.ConsoleSocket == "" && o.Detach {
-		return 1, fmt.Errorf("cannot allocate tty if minirun will detach without setting console socket")
-	}
-	spec.Process = proc
-	c, runEnd, err := l.spawnExec(g, spec, o)
 	if err != nil {
 		return 1, err
 	}
@@ -76,6 +64,44 @@ func Exec(g Global, o ExecOptions) (int, error) {
 	if o.Detach {
 		return 0, nil
 	}
+	return foreground(c, runEnd)
+}
+
+// startExec checks the container and spawns the process.
+func startExec(g Global, o ExecOptions) (*child, *os.File, error) {
+	l, err := load(g.Root, o.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch st := l.status(); st {
+	case "running", "created":
+	case "paused":
+		if !o.IgnorePaused {
+			return nil, nil, fmt.Errorf("cannot exec in a paused container (use --ignore-paused to override)")
+		}
+	default:
+		return nil, nil, fmt.Errorf("cannot exec in a stopped container: %w", ErrNotRunning)
+	}
+	spec, err := l.st.Config()
+	if err != nil {
+		return nil, nil, err
+	}
+	proc, err := buildProcess(spec.Process, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := config.ValidateProcess(proc, "process"); err != nil {
+		return nil, nil, err
+	}
+	if proc.Terminal && o.ConsoleSocket == "" && o.Detach {
+		return nil, nil, fmt.Errorf("cannot allocate tty if minirun will detach without setting console socket")
+	}
+	spec.Process = proc
+	return l.spawnExec(g, spec, o)
+}
+
+// foreground proxies the terminal, forwards signals and waits for the process.
+func foreground(c *child, runEnd *os.File) (int, error) {
 	var restore func()
 	if runEnd != nil {
 		master, err := console.RecvFd(runEnd)

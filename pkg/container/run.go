@@ -39,7 +39,7 @@ func Run(g Global, o RunOptions) (int, error) {
 	}
 	sigs := forwardSignals(c.pid)
 	defer signal.Stop(sigs)
-	if err := l.start(); err != nil {
+	if err := withLock(g.Root, o.ID, l.start); err != nil {
 		l.killAndWait()
 		l.destroy()
 		return 1, err
@@ -52,7 +52,7 @@ func Run(g Global, o RunOptions) (int, error) {
 		restore()
 	}
 	if !o.Keep {
-		if err := l.destroy(); err != nil {
+		if err := withLock(g.Root, o.ID, l.destroy); err != nil {
 			logs.Warnf("delete after run: %v", err)
 		}
 	}

@@ -15,11 +15,13 @@ import (
 
 // Start releases a created container's init to exec the user process.
 func Start(g Global, id string) error {
-	l, err := load(g.Root, id)
-	if err != nil {
-		return err
-	}
-	return l.start()
+	return withLock(g.Root, id, func() error {
+		l, err := load(g.Root, id)
+		if err != nil {
+			return err
+		}
+		return l.start()
+	})
 }
 
 func (l *loaded) start() error {

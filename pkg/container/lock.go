@@ -1,0 +1,25 @@
+package container
+
+import (
+	"errors"
+	"os"
+
+	"github.com/minirun/minirun/pkg/state"
+)
+
+// withLock runs fn under the container's lock (see state.Lock). When fn
+// leaves no state dir (a delete, a failed create, an unknown id), the
+// lock file goes too, so none outlives its container.
+func withLock(root, id string, fn func() error) error {
+	lk, err := state.LockID(root, id)
+	if err != nil {
+		return err
+	}
+	err = fn()
+	if _, serr := os.Stat(state.Dir(root, id)); errors.Is(serr, os.ErrNotExist) {
+		lk.Release()
+	} else {
+		lk.Unlock()
+	}
+	return err
+}

@@ -1,0 +1,86 @@
+package state
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+)
+
+// lockDir holds one lock file per container id. Its name has a character
+// no id may use, so it never collides with a state directory. The locks
+// live beside the state dirs, not in them, because delete removes the
+// state dir while it holds the lock.
+const lockDir = "@locks"
+
+// Lock serializes the commands that change one container (create, start,
+// delete, kill, the spawn of exec): each runs start to end under it, so
+// two never act on the same record at once. Readers (state, list) take no
+// lock: records are replaced atomically. Nor do pause and resume: they
+// change only the kernel's freezer state, and a spawn into a frozen
+// cgroup (exec --ignore-paused) waits for them.
+type Lock struct {
+	f    *os.File
+	path string
+}
+
+// LockID takes the exclusive lock of id under root, waiting for a holder.
+func LockID(root, id string) (*Lock, error) {
+	if err := ValidateID(id); err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(root, lockDir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create lock dir in state root %s: %w", root, err)
+	}
+	path := filepath.Join(dir, id)
+	for {
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_CLOEXEC, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("open lock of %q: %w", id, err)
+		}
+		if err := flock(f); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("lock %q: %w", id, err)
+		}
+		// A holder that removed the file (delete) released a lock nobody
+		// else can find: the file at path must be the one locked.
+		if samefile(f, path) {
+			return &Lock{f: f, path: path}, nil
+		}
+		f.Close()
+	}
+}
+
+func flock(f *os.File) error {
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX)
+		if !errors.Is(err, unix.EINTR) {
+			return err
+		}
+	}
+}
+
+func samefile(f *os.File, path string) bool {
+	var a, b unix.Stat_t
+	return unix.Fstat(int(f.Fd()), &a) == nil && unix.Stat(path, &b) == nil && a.Dev == b.Dev && a.Ino == b.Ino
+}
+
+// Unlock releases the lock.
+func (l *Lock) Unlock() {
+	if l != nil {
+		l.f.Close()
+	}
+}
+
+// Release removes the lock file and releases the lock: for a delete, or a
+// create that failed, so no file per id outlives its container. Waiters
+// then find the file gone and make a new one.
+func (l *Lock) Release() {
+	if l != nil {
+		os.Remove(l.path)
+		l.f.Close()
+	}
+}
