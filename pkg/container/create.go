@@ -91,6 +91,7 @@ func create(g Global, o CreateOptions) (*created, error) {
 		if err := state.Create(g.Root, b.st); err != nil {
 			return err
 		}
+		fault.Die(fault.AfterStateDir)
 		var err error
 		if c, err = b.build(); err != nil {
 			b.cleanup()
@@ -149,6 +150,7 @@ func (b *builder) build() (*created, error) {
 		return nil, err
 	}
 	phase("cgroup")
+	fault.Die(fault.AfterCgroup)
 	startLn, err := listenStart(b.st.Dir())
 	if err != nil {
 		return nil, err
@@ -180,10 +182,12 @@ func (b *builder) build() (*created, error) {
 		return nil, fmt.Errorf("start container init: %w", err)
 	}
 	phase("spawn")
+	fault.Die(fault.AfterBootstrap)
 	if err := b.handOver(bpf); err != nil {
 		return nil, err
 	}
 	phase("init ready")
+	fault.Die(fault.AfterReady)
 	return &created{st: b.st, spec: b.spec, pid: b.child.pid, cg: b.cg, console: runEnd}, nil
 }
 
