@@ -28,8 +28,11 @@ func deleteLocked(g Global, id string, force bool) error {
 		if _, serr := os.Stat(dir); serr != nil {
 			return nil // nothing to delete: --force succeeds, as runc's does
 		}
-		// --force always deletes: a half-made or unreadable record goes
-		// too, though what it would have named (pid, cgroup) is unknown.
+		// --force always deletes: an unreadable record is cleaned up
+		// from what can be read of it.
+		if errors.Is(err, state.ErrCorrupt) {
+			return deleteCorrupt(g, id, err)
+		}
 		if !errors.Is(err, state.ErrNotExist) {
 			logs.Warnf("delete --force %s: %v; removing the state directory only", id, err)
 		}
