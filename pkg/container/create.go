@@ -204,6 +204,7 @@ func (b *builder) makeCgroup() error {
 	if err != nil {
 		return err
 	}
+	adoptParents(b.g.Root, b.o.ID, b.cg)
 	if b.st.Cgroup, err = json.Marshal(b.cg); err != nil {
 		return fmt.Errorf("encode cgroup state: %w", err)
 	}
