@@ -40,3 +40,16 @@ func belowExisting(cg *cgroups.State) bool {
 	}
 	return false
 }
+
+// withCgroupsLock runs fn under the root-wide cgroup lock (state.LockCgroups).
+func withCgroupsLock(root string, fn func() error) error {
+	lk, err := state.LockCgroups(root)
+	if err != nil {
+		return err
+	}
+	defer lk.Unlock()
+	return fn()
+}
+
+// rootOf is the state root a loaded record lives in.
+func rootOf(st *state.Container) string { return filepath.Dir(st.Dir()) }

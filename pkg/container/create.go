@@ -121,7 +121,7 @@ func (b *builder) cleanup() {
 		// An init the bootstrap cloned but never reported is in the
 		// cgroup too, and a populated cgroup cannot be removed.
 		(&loaded{st: b.st, cg: b.cg}).killAndWait()
-		b.cg.Destroy()
+		withCgroupsLock(b.g.Root, b.cg.Destroy)
 	}
 	b.st.Remove()
 }
@@ -200,15 +200,18 @@ func (b *builder) makeCgroup() error {
 	if err != nil {
 		return fmt.Errorf("linux.cgroupsPath: %w", err)
 	}
-	b.cg, err = cgroups.Create(layout, path, b.spec.Linux.Resources)
+	err = withCgroupsLock(b.g.Root, func() error {
+		b.cg, err = cgroups.Create(layout, path, b.spec.Linux.Resources)
+		if err != nil {
+			return err
+		}
+		adoptParents(b.g.Root, b.o.ID, b.cg)
+		if b.st.Cgroup, err = json.Marshal(b.cg); err != nil {
+			return fmt.Errorf("encode cgroup state: %w", err)
+		}
+		return b.st.Save()
+	})
 	if err != nil {
-		return err
-	}
-	adoptParents(b.g.Root, b.o.ID, b.cg)
-	if b.st.Cgroup, err = json.Marshal(b.cg); err != nil {
-		return fmt.Errorf("encode cgroup state: %w", err)
-	}
-	if err := b.st.Save(); err != nil {
 		return err
 	}
 	return b.cg.Set(b.spec.Linux.Resources)

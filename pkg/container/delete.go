@@ -109,7 +109,7 @@ func (l *loaded) destroy() error {
 		hooks.Poststop.RunEach(spec.Hooks.Poststop, l.st.SpecStateJSON("stopped"), hooks.Context{Dir: l.st.Bundle}, func(err error) { logs.Warnf("%v", err) })
 	}
 	if l.cg != nil {
-		if err := l.cg.Destroy(); err != nil {
+		if err := withCgroupsLock(rootOf(l.st), l.cg.Destroy); err != nil {
 			return err
 		}
 	}

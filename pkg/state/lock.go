@@ -31,19 +31,35 @@ func LockID(root, id string) (*Lock, error) {
 	if err := ValidateID(id); err != nil {
 		return nil, err
 	}
+	return lockFile(root, id)
+}
+
+// cgroupsLock is the lock file of LockCgroups: not a valid id either.
+const cgroupsLock = "@cgroups"
+
+// LockCgroups takes the root-wide lock under which containers create
+// their cgroups (and read each other's records for shared parents) and
+// remove them, so a parent cgroup is never removed between a sibling's
+// mkdir and its record (see cgroups.State.Adopt). Taken after a
+// container's own lock, never before. Its file stays.
+func LockCgroups(root string) (*Lock, error) {
+	return lockFile(root, cgroupsLock)
+}
+
+func lockFile(root, name string) (*Lock, error) {
 	dir := filepath.Join(root, lockDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create lock dir in state root %s: %w", root, err)
 	}
-	path := filepath.Join(dir, id)
+	path := filepath.Join(dir, name)
 	for {
 		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_CLOEXEC, 0o600)
 		if err != nil {
-			return nil, fmt.Errorf("open lock of %q: %w", id, err)
+			return nil, fmt.Errorf("open lock of %q: %w", name, err)
 		}
 		if err := flock(f); err != nil {
 			f.Close()
-			return nil, fmt.Errorf("lock %q: %w", id, err)
+			return nil, fmt.Errorf("lock %q: %w", name, err)
 		}
 		// A holder that removed the file (delete) released a lock nobody
 		// else can find: the file at path must be the one locked.
