@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 export PATH := $(dir $(GO)):$(PATH)
 
-.PHONY: all build deps test unit integration soak vmtest conformance critest critest-runc bench lint demo clean
+.PHONY: all build deps test unit integration vmtest conformance critest critest-runc bench lint demo clean
 
 all: build
 
@@ -27,6 +27,7 @@ test: deps lint unit integration vmtest
 # TestChurn with N containers (1000 by default; make test runs 100): then no
 # leaked mounts, cgroups, state dirs, processes or fds, and no growth of
 # the runtime's RSS or fds. See README "Soak".
+.PHONY: soak
 soak: deps build
 	MINIRUN=$(CURDIR)/bin/minirun MINIRUN_CHURN_N=$(or $(N),1000) $(GO) test -count=1 -timeout 60m -run '^TestChurn$$' -v ./integration/
 

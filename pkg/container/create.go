@@ -103,14 +103,15 @@ func create(g Global, o CreateOptions) (*created, error) {
 
 // builder holds what create acquired, so a failure can release all of it.
 type builder struct {
+	// initEnv is for the init alone (socket activation), never saved.
+	initEnv []string
+
 	g     Global
 	o     CreateOptions
 	spec  *specs.Spec
 	st    *state.Container
 	cg    *cgroups.State
 	child *child
-	// initEnv is for the init alone (socket activation), never saved.
-	initEnv []string
 }
 
 func (b *builder) cleanup() {
