@@ -43,12 +43,20 @@ func belowExisting(cg *cgroups.State) bool {
 
 // withCgroupsLock runs fn under the root-wide cgroup lock (state.LockCgroups).
 func withCgroupsLock(root string, fn func() error) error {
-	lk, err := state.LockCgroups(root)
+	unlock, err := lockCgroups(root)
 	if err != nil {
 		return err
 	}
-	defer lk.Unlock()
+	defer unlock()
 	return fn()
+}
+
+func lockCgroups(root string) (unlock func(), err error) {
+	lk, err := state.LockCgroups(root)
+	if err != nil {
+		return nil, err
+	}
+	return lk.Unlock, nil
 }
 
 // rootOf is the state root a loaded record lives in.

@@ -85,32 +85,22 @@ func (c *child) reapBriefly() string {
 	return "closed its socket"
 }
 
-// bootstrapFailed kills the bootstrap process after a failed exchange and
-// says why it failed: its exit status, or the timeout.
-func bootstrapFailed(cmd *exec.Cmd, err error, d time.Duration) error {
-	cmd.Process.Kill()
-	werr := cmd.Wait()
+// bootstrapFailed says why the bootstrap's reply did not come: the
+// timeout, or how the process ended.
+func bootstrapFailed(err, werr error, d time.Duration) error {
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return fmt.Errorf("bootstrap process did not answer within %v: stopped or frozen?", d)
 	case werr != nil:
 		return fmt.Errorf("bootstrap process died before it answered: %w", werr)
 	}
-	return fmt.Errorf("bootstrap process: %w", err)
+	return fmt.Errorf("read bootstrap reply: %w", err)
 }
 
-// waitBounded reaps cmd, killing it if it has not exited within d.
-func waitBounded(cmd *exec.Cmd, d time.Duration) error {
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(d):
-		cmd.Process.Kill()
-		<-done
-		return fmt.Errorf("did not exit within %v", d)
-	}
+// watchdog kills cmd if it still runs after d; call the result to stop it.
+func watchdog(cmd *exec.Cmd, d time.Duration) (stop func()) {
+	t := time.AfterFunc(d, func() { cmd.Process.Kill() })
+	return func() { t.Stop() }
 }
 
 // goInitReply recognizes a reply from `minirun init` itself: the C

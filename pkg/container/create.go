@@ -52,7 +52,7 @@ type created struct {
 
 // Create builds the container and leaves its init waiting for start.
 func Create(g Global, o CreateOptions) error {
-	c, err := create(g, o)
+	c, err := lockedCreate(g, o)
 	if err != nil {
 		return err
 	}
@@ -86,19 +86,16 @@ func create(g Global, o CreateOptions) (*created, error) {
 	b := &builder{g: g, o: o, spec: spec}
 	b.st = &state.Container{ID: o.ID, Bundle: bundle, Rootfs: rootfs, Created: time.Now().UTC(),
 		Annotations: spec.Annotations}
-	var c *created
-	err = withLock(g.Root, o.ID, func() error {
-		if err := state.Create(g.Root, b.st); err != nil {
-			return err
-		}
-		fault.Die(fault.AfterStateDir)
-		var err error
-		if c, err = b.build(); err != nil {
-			b.cleanup()
-		}
-		return err
-	})
-	return c, err
+	if err := state.Create(g.Root, b.st); err != nil {
+		return nil, err
+	}
+	fault.Die(fault.AfterStateDir)
+	c, err := b.build()
+	if err != nil {
+		b.cleanup()
+		return nil, err
+	}
+	return c, nil
 }
 
 // builder holds what create acquired, so a failure can release all of it.
@@ -193,6 +190,13 @@ func (b *builder) build() (*created, error) {
 }
 
 func (b *builder) makeCgroup() error {
+	// Because a sibling's record must be read, and this one saved, before
+	// a parent they share can be removed (see adoptParents).
+	unlock, err := lockCgroups(b.g.Root)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	layout, err := cgroups.Detect()
 	if err != nil {
 		return err
@@ -201,18 +205,16 @@ func (b *builder) makeCgroup() error {
 	if err != nil {
 		return fmt.Errorf("linux.cgroupsPath: %w", err)
 	}
-	err = withCgroupsLock(b.g.Root, func() error {
-		b.cg, err = cgroups.Create(layout, path, b.spec.Linux.Resources)
-		if err != nil {
-			return err
-		}
-		adoptParents(b.g.Root, b.o.ID, b.cg)
-		if b.st.Cgroup, err = json.Marshal(b.cg); err != nil {
-			return fmt.Errorf("encode cgroup state: %w", err)
-		}
-		return b.st.Save()
-	})
+	b.cg, err = cgroups.Create(layout, path, b.spec.Linux.Resources)
 	if err != nil {
+		return err
+	}
+
+	adoptParents(b.g.Root, b.o.ID, b.cg)
+	if b.st.Cgroup, err = json.Marshal(b.cg); err != nil {
+		return fmt.Errorf("encode cgroup state: %w", err)
+	}
+	if err := b.st.Save(); err != nil {
 		return err
 	}
 	return b.cg.Set(b.spec.Linux.Resources)

@@ -23,3 +23,15 @@ func withLock(root, id string, fn func() error) error {
 	}
 	return err
 }
+
+// lockedCreate is create under the container's lock; the mkdir of the
+// state dir inside stays the claim of the id.
+func lockedCreate(g Global, o CreateOptions) (*created, error) {
+	var c *created
+	err := withLock(g.Root, o.ID, func() error {
+		var err error
+		c, err = create(g, o)
+		return err
+	})
+	return c, err
+}

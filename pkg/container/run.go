@@ -21,7 +21,7 @@ type RunOptions struct {
 // exit status (128+N for signal N).
 func Run(g Global, o RunOptions) (int, error) {
 	o.Foreground = !o.Detach
-	c, err := create(g, o.CreateOptions)
+	c, err := lockedCreate(g, o.CreateOptions)
 	if err != nil {
 		return 1, err
 	}

@@ -131,23 +131,22 @@ func bootstrap(cmd *exec.Cmd, sock *os.File, boot namespaces.Bootstrap, cg *cgro
 	if err != nil {
 		return 0, err
 	}
+	// Bounded: a stopped bootstrap would never answer, nor exit for the
+	// Wait below; the watchdog kills it then.
 	bound := fault.Bound(childWait)
 	sock.SetDeadline(time.Now().Add(bound))
+	defer watchdog(cmd, bound)()
 	if err := protocol.WriteFrame(sock, frame); err != nil {
-		return 0, bootstrapFailed(cmd, fmt.Errorf("send bootstrap: %w", err), bound)
+		return 0, fmt.Errorf("send bootstrap: %w", err)
 	}
 	reply, err := protocol.ReadFrame(sock)
-	if err != nil {
-		return 0, bootstrapFailed(cmd, err, bound)
-	}
 	logs.Debugf("spawn: child cloned")
-	// It exits right after its reply; the bound covers one stopped there.
-	werr := waitBounded(cmd, bound)
+	werr := cmd.Wait()
+	if err != nil {
+		return 0, bootstrapFailed(err, werr, bound)
+	}
 	if m, ok := goInitReply(reply); ok {
 		return 0, fmt.Errorf("the namespace bootstrap did not run (minirun built with CGO_ENABLED=0?): %s", m.Error)
-	}
-	if werr != nil {
-		return 0, fmt.Errorf("bootstrap process: %w", werr)
 	}
 	msg := string(reply)
 	if strings.HasPrefix(msg, "error ") {
