@@ -114,6 +114,14 @@ func goInitReply(reply []byte) (protocol.Message, bool) {
 	return m, m.Kind == protocol.KindError
 }
 
+// timedOut names a start that ran into its deadline.
+func timedOut(err error) error {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return fmt.Errorf("%w: the container init did not answer in time: stopped or frozen?", err)
+	}
+	return err
+}
+
 func createContainerHooks(s *specs.Spec) []specs.Hook {
 	if s.Hooks == nil {
 		return nil

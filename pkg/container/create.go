@@ -238,7 +238,7 @@ func (b *builder) handOver(bpf []byte) error {
 	if err := setOOMScoreAdj(c.pid, b.spec.Process.OOMScoreAdj); err != nil {
 		return err
 	}
-	cfg := protocol.Config{ID: b.o.ID, Spec: withEnv(b.spec, b.initEnv), Rootfs: b.st.Rootfs, NoPivot: b.o.NoPivot,
+	cfg := protocol.Config{ID: b.o.ID, Spec: b.spec, Rootfs: b.st.Rootfs, NoPivot: b.o.NoPivot,
 		MountNS:      mountNSMode(b.spec),
 		NoNewKeyring: b.o.NoNewKeyring, InUserNS: namespaces.Has(b.spec, specs.UserNamespace),
 		CgroupDirs: b.cg.Dirs(), ConsoleFd: c.consoleFd, StartFd: c.startFd, FirstFreeFd: c.firstFreeFd,
@@ -247,6 +247,7 @@ func (b *builder) handOver(bpf []byte) error {
 	if sc := b.spec.Linux.Seccomp; sc != nil {
 		cfg.SeccompFlags = seccomp.LoadFlags(sc)
 	}
+	cfg.Spec = withEnv(cfg.Spec, b.initEnv)
 	if err := c.send(cfg, stepBound(nil)); err != nil {
 		return fmt.Errorf("send config to init: %w", err)
 	}

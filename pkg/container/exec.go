@@ -162,7 +162,7 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	}
 	err = setOOMScoreAdj(c.pid, spec.Process.OOMScoreAdj)
 	if err == nil {
-		err = c.send(cfg, stepBound(nil))
+		err = protocol.Send(c.sock, cfg)
 	}
 	if err == nil {
 		err = waitExecReady(c)

@@ -35,19 +35,21 @@ func ParseSignal(s string) (unix.Signal, error) {
 
 // Kill sends sig to the container's init, or with all to every process in its cgroup.
 func Kill(g Global, id string, sig unix.Signal, all bool) error {
-	return withLock(g.Root, id, func() error {
-		l, err := load(g.Root, id)
-		if err != nil {
-			return err
-		}
-		if st := l.status(); st == "stopped" || st == "creating" {
-			return ErrNotRunning
-		}
-		if all {
-			return l.signalAll(sig)
-		}
-		return l.signalInit(sig)
-	})
+	return withLock(g.Root, id, func() error { return kill(g, id, sig, all) })
+}
+
+func kill(g Global, id string, sig unix.Signal, all bool) error {
+	l, err := load(g.Root, id)
+	if err != nil {
+		return err
+	}
+	if st := l.status(); st == "stopped" || st == "creating" {
+		return ErrNotRunning
+	}
+	if all {
+		return l.signalAll(sig)
+	}
+	return l.signalInit(sig)
 }
 
 // signalInit uses a pidfd checked against the saved start time, so a

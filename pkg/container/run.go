@@ -39,7 +39,7 @@ func Run(g Global, o RunOptions) (int, error) {
 	}
 	sigs := forwardSignals(c.pid)
 	defer signal.Stop(sigs)
-	if err := withLock(g.Root, o.ID, l.start); err != nil {
+	if err := l.start(); err != nil {
 		l.killAndWait()
 		l.destroy()
 		return 1, err

@@ -132,7 +132,8 @@ func bootstrap(cmd *exec.Cmd, sock *os.File, boot namespaces.Bootstrap, cg *cgro
 		return 0, err
 	}
 	// Bounded: a stopped bootstrap would never answer, nor exit for the
-	// Wait below; the watchdog kills it then.
+	// Wait below; the watchdog kills it then. The deadline stays on the
+	// socket for the caller's first send (the config) too.
 	bound := fault.Bound(childWait)
 	sock.SetDeadline(time.Now().Add(bound))
 	defer watchdog(cmd, bound)()

@@ -15,13 +15,15 @@ import (
 
 // Start releases a created container's init to exec the user process.
 func Start(g Global, id string) error {
-	return withLock(g.Root, id, func() error {
-		l, err := load(g.Root, id)
-		if err != nil {
-			return err
-		}
-		return l.start()
-	})
+	return withLock(g.Root, id, func() error { return start(g, id) })
+}
+
+func start(g Global, id string) error {
+	l, err := load(g.Root, id)
+	if err != nil {
+		return err
+	}
+	return timedOut(l.start())
 }
 
 func (l *loaded) start() error {
@@ -42,8 +44,7 @@ func (l *loaded) start() error {
 	// Bounded: a frozen init would never answer (startContainer hooks
 	// run in it before the exec).
 	spec, _ := l.st.Config()
-	bound := stepBound(startContainerHooks(spec))
-	conn.SetDeadline(time.Now().Add(bound))
+	conn.SetDeadline(time.Now().Add(stepBound(startContainerHooks(spec))))
 	msg := protocol.HookState{Message: protocol.Message{Kind: protocol.KindStart}, State: l.st.SpecStateJSON("created")}
 	if err := protocol.Send(conn, msg); err != nil {
 		return fmt.Errorf("signal start: %w", err)
@@ -53,8 +54,6 @@ func (l *loaded) start() error {
 	if err := protocol.Recv(conn, &reply); !errors.Is(err, protocol.ErrClosed) {
 		if err == nil {
 			err = errors.New(reply.Error)
-		} else if errors.Is(err, os.ErrDeadlineExceeded) {
-			err = fmt.Errorf("container init did not answer within %v: stopped or frozen?", bound)
 		}
 		return fmt.Errorf("start container: %w", err)
 	}
