@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -50,4 +51,35 @@ func TestFaultNoCgoBuildRefused(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "cgo") {
 		t.Fatalf("CGO_ENABLED=0 build of cmd/minirun: err %v, output %q; want a refusal naming cgo", err, out)
 	}
+}
+
+// exec's wait for its process is bounded the same way, and the stopped
+// process is killed: the container keeps only its init.
+func TestFaultExecStoppedTimesOut(t *testing.T) {
+	e := newEnv(t)
+	runningSleep(e, "c", nil)
+	r := e.runFault("stop-init", 15*time.Second, "exec", "c", "true")
+	if r.code == 0 || !strings.Contains(r.stderr, "did not answer") {
+		t.Fatalf("exec with a stopped process: exit %d, stderr %q; want a timeout error", r.code, r.stderr)
+	}
+	if p := e.processes(); len(p) != 1 || p[0] != e.pid("c") {
+		t.Errorf("processes in the container's cgroup after the failed exec: %v, want only the init %d", p, e.pid("c"))
+	}
+	e.ok("delete", "--force", "c")
+	e.checkHostClean("c")
+}
+
+// start of a created container whose init is stopped fails in bounded
+// time instead of waiting forever for the exec.
+func TestFaultStartStoppedInitTimesOut(t *testing.T) {
+	e := newEnv(t)
+	b := e.bundle("c", func(s *specs.Spec) { s.Process.Args = []string{"sleep", "1000"} })
+	e.ok("create", "--bundle", b, "c")
+	must(t, syscall.Kill(e.pid("c"), syscall.SIGSTOP)) // the test's own container
+	r := e.runFault("stop-init", 15*time.Second, "start", "c")
+	if r.code == 0 || !strings.Contains(r.stderr, "did not answer") {
+		t.Fatalf("start of a stopped init: exit %d, stderr %q; want a timeout error", r.code, r.stderr)
+	}
+	e.ok("delete", "--force", "c")
+	e.checkHostClean("c")
 }

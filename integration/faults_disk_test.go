@@ -69,6 +69,7 @@ func TestFaultTruncatedStateDeleteForce(t *testing.T) {
 	e := newEnv(t)
 	runningSleep(e, "c", nil)
 	pid := e.pid("c")
+	killAtCleanup(e, pid)
 	rec := filepath.Join(e.root, "c", "state.json")
 	b, err := os.ReadFile(rec)
 	must(t, err)
@@ -90,6 +91,7 @@ func TestFaultHalfStateDeleteForce(t *testing.T) {
 	e := newEnv(t)
 	runningSleep(e, "c", nil)
 	pid := e.pid("c")
+	killAtCleanup(e, pid)
 	rec := filepath.Join(e.root, "c", "state.json")
 	b, err := os.ReadFile(rec)
 	must(t, err)
@@ -105,4 +107,45 @@ func TestFaultHalfStateDeleteForce(t *testing.T) {
 	}
 	removeCgroupTree(e.cgroup) // documented: not minirun's to remove blind
 	e.checkHostClean("c")
+}
+
+// A record with nothing readable: state names it corrupt; delete --force
+// removes the state dir and warns that the init is not signalled (its pid
+// is lost: what cannot be recovered). The test kills its own init.
+func TestFaultGarbageStateDeleteForce(t *testing.T) {
+	e := newEnv(t)
+	runningSleep(e, "c", nil)
+	pid := e.pid("c")
+	killAtCleanup(e, pid)
+	must(t, os.WriteFile(filepath.Join(e.root, "c", "state.json"), []byte("\x00garbage"), 0o600))
+	if r := e.run("state", "c"); r.code == 0 || !strings.Contains(r.stderr, "corrupt state") {
+		t.Errorf("state of garbage: exit %d, %q", r.code, r.stderr)
+	}
+	r := e.run("delete", "--force", "c")
+	if r.code != 0 || !strings.Contains(r.stderr, "pid is lost") {
+		t.Fatalf("delete --force of garbage: exit %d, %q; want success and a warning", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(e.root, "c")); err == nil {
+		t.Error("state dir left")
+	}
+	if !alive(pid) {
+		t.Error("an init whose pid was unreadable was killed anyway")
+	}
+	syscall.Kill(pid, syscall.SIGKILL) // the test's own container
+	waitFor(t, "the init to die", func() bool { return !alive(pid) })
+	waitMs(100)
+	removeCgroupTree(e.cgroup)
+	e.checkHostClean("c")
+}
+
+// killAtCleanup kills the test's own container init if a failed test
+// left it, before the env's cleanup looks for leftovers.
+func killAtCleanup(e *env, pid int) {
+	e.t.Cleanup(func() {
+		if alive(pid) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			waitMs(100)
+			removeCgroupTree(e.cgroup)
+		}
+	})
 }

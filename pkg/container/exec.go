@@ -9,10 +9,12 @@ import (
 
 	"github.com/minirun/minirun/pkg/config"
 	"github.com/minirun/minirun/pkg/console"
+	"github.com/minirun/minirun/pkg/fault"
 	"github.com/minirun/minirun/pkg/namespaces"
 	"github.com/minirun/minirun/pkg/protocol"
 	"github.com/minirun/minirun/pkg/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 // ExecOptions describe the process to run in a running container.
@@ -153,6 +155,9 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 		cgroup: l.cg, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
 	if err != nil {
 		return nil, nil, fmt.Errorf("exec: %w", err)
+	}
+	if fault.Is(fault.StopInit) {
+		unix.Kill(c.pid, unix.SIGSTOP)
 	}
 	cfg := protocol.Config{Exec: true, ID: l.st.ID, Spec: spec, ConsoleFd: c.consoleFd, StartFd: -1,
 		FirstFreeFd: c.firstFreeFd, Seccomp: bpf, SeccompListenerFd: c.listenerFd,

@@ -2,6 +2,7 @@ package container
 
 import (
 	"errors"
+	"fmt"
 	"os"
 
 	"github.com/minirun/minirun/pkg/state"
@@ -27,6 +28,9 @@ func withLock(root, id string, fn func() error) error {
 // lockedCreate is create under the container's lock; the mkdir of the
 // state dir inside stays the claim of the id.
 func lockedCreate(g Global, o CreateOptions) (*created, error) {
+	if err := os.MkdirAll(g.Root, 0o700); err != nil {
+		return nil, fmt.Errorf("create state root %s: %w", g.Root, err)
+	}
 	var c *created
 	err := withLock(g.Root, o.ID, func() error {
 		var err error

@@ -27,9 +27,15 @@ type Lock struct {
 }
 
 // LockID takes the exclusive lock of id under root, waiting for a holder.
+// Without a root there is no container to protect: it returns a nil Lock
+// (whose methods do nothing) rather than create the root as a side effect
+// of, say, a kill; create makes the root first.
 func LockID(root, id string) (*Lock, error) {
 	if err := ValidateID(id); err != nil {
 		return nil, err
+	}
+	if _, err := os.Stat(root); errors.Is(err, os.ErrNotExist) {
+		return nil, nil
 	}
 	return lockFile(root, id)
 }

@@ -51,6 +51,19 @@ func TestLockSerializesAndReleaseRemovesFile(t *testing.T) {
 	}
 }
 
+func TestLockWithoutRootCreatesNothing(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "missing")
+	l, err := LockID(root, "c")
+	if err != nil || l != nil {
+		t.Fatalf("lock under a missing root: %v %v, want none", l, err)
+	}
+	l.Unlock()
+	l.Release()
+	if _, err := os.Stat(root); !os.IsNotExist(err) {
+		t.Fatalf("the root was created: %v", err)
+	}
+}
+
 func TestLockRefusesBadID(t *testing.T) {
 	if _, err := LockID(t.TempDir(), "../x"); err == nil {
 		t.Fatal("lock of ../x accepted")
