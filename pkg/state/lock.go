@@ -20,7 +20,10 @@ const lockDir = "@locks"
 // two never act on the same record at once. Readers (state, list) take no
 // lock: records are replaced atomically. Nor do pause and resume: they
 // change only the kernel's freezer state, and a spawn into a frozen
-// cgroup (exec --ignore-paused) waits for them.
+// cgroup (exec --ignore-paused) waits for them. A hook run under a
+// command's lock (prestart, createRuntime, poststop) that calls minirun's
+// create, start, delete or kill on the same id waits for that command,
+// until the hook's own timeout.
 type Lock struct {
 	f    *os.File
 	path string
