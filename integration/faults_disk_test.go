@@ -149,3 +149,28 @@ func killAtCleanup(e *env, pid int) {
 		}
 	})
 }
+
+// A state root remounted read-only still lets kill and state work (no
+// command can change the root then, so there is nothing to lock against);
+// delete fails with the kernel's reason and works once it is writable.
+func TestFaultReadonlyRootStillKills(t *testing.T) {
+	e := newEnv(t)
+	e.root = e.tmpfsRoot("rw", "size=1m")
+	runningSleep(e, "c", nil)
+	pid := e.pid("c")
+	killAtCleanup(e, pid)
+	must(t, syscall.Mount("", e.root, "", syscall.MS_REMOUNT|syscall.MS_RDONLY, ""))
+	if r := e.run("kill", "c", "KILL"); r.code != 0 {
+		t.Errorf("kill on a read-only root: exit %d: %s", r.code, r.stderr)
+	}
+	waitFor(t, "the init to die", func() bool { return !alive(pid) })
+	if st := e.state("c")["status"]; st != "stopped" {
+		t.Errorf("state on a read-only root: %v", st)
+	}
+	if r := e.run("delete", "c"); r.code == 0 || !strings.Contains(r.stderr, "read-only file system") {
+		t.Errorf("delete on a read-only root: exit %d, %q", r.code, r.stderr)
+	}
+	must(t, syscall.Mount("", e.root, "", syscall.MS_REMOUNT, ""))
+	e.ok("delete", "c")
+	e.checkHostClean("c")
+}

@@ -58,13 +58,19 @@ func LockCgroups(root string) (*Lock, error) {
 func lockFile(root, name string) (*Lock, error) {
 	dir := filepath.Join(root, lockDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
+		if errors.Is(err, unix.EROFS) {
+			return nil, nil // see openLock
+		}
 		return nil, fmt.Errorf("create lock dir in state root %s: %w", root, err)
 	}
 	path := filepath.Join(dir, name)
 	for {
-		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_CLOEXEC, 0o600)
+		f, err := openLock(path)
 		if err != nil {
 			return nil, fmt.Errorf("open lock of %q: %w", name, err)
+		}
+		if f == nil {
+			return nil, nil
 		}
 		if err := flock(f); err != nil {
 			f.Close()
@@ -77,6 +83,22 @@ func lockFile(root, name string) (*Lock, error) {
 		}
 		f.Close()
 	}
+}
+
+// openLock opens (or makes) a lock file. On a read-only root it opens an
+// existing file read-only (flock needs no write access) and, without one,
+// returns nil: no command can change a read-only root, so kill and state
+// need no lock there, and create and delete fail on their own writes.
+func openLock(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_CLOEXEC, 0o600)
+	if !errors.Is(err, unix.EROFS) {
+		return f, err
+	}
+	f, err = os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	return f, err
 }
 
 func flock(f *os.File) error {
