@@ -56,9 +56,9 @@ func (c *child) send(v any, d time.Duration) error {
 func (c *child) explain(err error, d time.Duration) error {
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return fmt.Errorf("container init (pid %d) did not answer within %v: stopped or frozen?", c.pid, d)
+		return fmt.Errorf("the container's process (pid %d) did not answer within %v: stopped or frozen?", c.pid, d)
 	case errors.Is(err, protocol.ErrClosed), errors.Is(err, unix.EPIPE), errors.Is(err, unix.ECONNRESET):
-		return fmt.Errorf("container init (pid %d) %s before it reported", c.pid, c.reapBriefly())
+		return fmt.Errorf("the container's process (pid %d) %s before it reported", c.pid, c.reapBriefly())
 	}
 	return err
 }
