@@ -2,7 +2,9 @@ package integration
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -62,5 +64,27 @@ func TestNoPivotAndTimeNamespace(t *testing.T) {
 	fmt.Sscan(strings.TrimSpace(out), &up)
 	if up < 86400*365 {
 		t.Fatalf("uptime %q inside the time namespace, want a year ahead", out)
+	}
+}
+
+// LISTEN_FDS/LISTEN_PID are for the init alone (issue item 7): they were
+// saved into the container's config and so reached every exec'd process.
+func TestSocketActivationEnvNotForExec(t *testing.T) {
+	e := newEnv(t)
+	b := e.bundle("c", func(s *specs.Spec) { s.Process.Args = []string{"sleep", "1000"} })
+	// Output to a file: the detached container keeps it open, a pipe would never close.
+	log := filepath.Join(e.dir, "run.log")
+	script := fmt.Sprintf("exec 3</dev/null >%s 2>&1; exec env LISTEN_PID=$$ LISTEN_FDS=1 %s --root %s run -d --bundle %s c", log, minirun, e.root, b)
+	if _, err := execShell(script); err != nil {
+		out, _ := os.ReadFile(log)
+		t.Fatalf("run -d with an activation fd: %v: %s", err, out)
+	}
+	environ, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", e.pid("c")))
+	must(t, err)
+	if !strings.Contains(string(environ), "LISTEN_FDS=1\x00") || !strings.Contains(string(environ), "LISTEN_PID=1\x00") {
+		t.Errorf("the init's environment %q lacks LISTEN_FDS=1 and LISTEN_PID=1", environ)
+	}
+	if out := e.ok("exec", "c", "cat", "/proc/self/environ"); strings.Contains(out, "LISTEN_") {
+		t.Errorf("an exec'd process got the init's activation variables: %q", out)
 	}
 }

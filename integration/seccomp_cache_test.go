@@ -125,8 +125,12 @@ func TestSeccompCacheRefusesPlantedEntries(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(e.root, seccomp.CacheDirName)); err != nil {
 		t.Errorf("the cache dir went: %v", err)
 	}
+	// Besides the cache only the lock dir (pkg/state's, emptied of the
+	// containers' lock files as they went) may remain.
 	ents, _ := os.ReadDir(e.root)
-	if len(ents) != 1 {
-		t.Errorf("state root holds %d entries after the runs, want only the cache", len(ents))
+	for _, ent := range ents {
+		if ent.Name() != seccomp.CacheDirName && ent.Name() != "@locks" {
+			t.Errorf("state root holds %s after the runs, want only the cache", ent.Name())
+		}
 	}
 }

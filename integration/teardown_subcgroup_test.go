@@ -94,7 +94,30 @@ func TestTeardownSiblingDoesNotBlockDelete(t *testing.T) {
 	}
 	e.ok("delete", "--force", "b")
 	checkGone(t, e, "p/b")
-	// b did not create the parent, so the empty parent a made stays (runc
-	// never removes parents at all); the test removes it.
+	// a, deleted first, could not remove the parent it made (b lived in
+	// it); b, born in a parent another container made, inherited it and
+	// removes it once empty: it is not left behind forever.
+	for _, d := range cgroupDirs(e.cgroup) {
+		if _, err := os.Stat(d); err == nil {
+			t.Errorf("the empty parent %s outlived both containers", d)
+		}
+	}
 	removeCgroupTree(e.cgroup)
+}
+
+// A parent someone else made (a service manager) is never removed, even
+// empty, whatever order the containers in it go.
+func TestTeardownForeignParentStays(t *testing.T) {
+	requireV1(t)
+	e := newEnv(t)
+	handMade := hierarchyDir(e, "pids", "p")
+	must(t, os.MkdirAll(handMade, 0o755))
+	defer removeCgroupTree(e.cgroup)
+	runningSleep(e, "a", func(s *specs.Spec) { s.Linux.CgroupsPath = e.cgroup + "/p/a" })
+	runningSleep(e, "b", func(s *specs.Spec) { s.Linux.CgroupsPath = e.cgroup + "/p/b" })
+	e.ok("delete", "--force", "a")
+	e.ok("delete", "--force", "b")
+	if _, err := os.Stat(handMade); err != nil {
+		t.Fatalf("the hand-made parent %s was removed: %v", handMade, err)
+	}
 }

@@ -192,3 +192,36 @@ func TestDestroySubCgroupsAndBusyParent(t *testing.T) {
 		t.Fatalf("an empty parent minirun made was kept: %v", err)
 	}
 }
+
+func TestAdoptTakesOverASiblingsParent(t *testing.T) {
+	l := Layout{V1: map[string]string{"pids": "/cg/pids"}}
+	mine := &State{Layout: l, Path: "/p/b", Created: map[string]string{"pids": "/cg/pids/p/b"}}
+	mine.Adopt(&State{Layout: l, Path: "/p/a", Created: map[string]string{"pids": "/cg/pids/p"}})
+	if got := mine.Created["pids"]; got != "/cg/pids/p" {
+		t.Fatalf("after Adopt the top is %q, want the sibling's /cg/pids/p", got)
+	}
+	for name, other := range map[string]*State{
+		"unrelated":     {Layout: l, Path: "/q/a", Created: map[string]string{"pids": "/cg/pids/q"}},
+		"other mount":   {Layout: Layout{V1: map[string]string{"pids": "/elsewhere"}}, Path: "/p/a", Created: map[string]string{"pids": "/cg/pids/p"}},
+		"not ours here": {Layout: l, Path: "/p/a", Created: map[string]string{}},
+		"below ours":    {Layout: l, Path: "/p/b/x", Created: map[string]string{"pids": "/cg/pids/p/b/x"}},
+		// /p/x existed before b, made by someone else after a made /p.
+		"foreign between": {Layout: l, Path: "/p/a", Created: map[string]string{"pids": "/cg/pids/p"}},
+	} {
+		path, created := "/p/b", "/cg/pids/p/b"
+		if name == "foreign between" {
+			path, created = "/p/x/b", "/cg/pids/p/x/b"
+		}
+		s := &State{Layout: l, Path: path, Created: map[string]string{"pids": created}}
+		s.Adopt(other)
+		if got := s.Created["pids"]; got != created {
+			t.Errorf("%s: top became %q", name, got)
+		}
+	}
+	// A directory ours does not own stays not ours.
+	s := &State{Layout: l, Path: "/p/b", Created: map[string]string{}}
+	s.Adopt(&State{Layout: l, Path: "/p/a", Created: map[string]string{"pids": "/cg/pids/p"}})
+	if s.Owned("pids") {
+		t.Error("Adopt made a pre-existing directory owned")
+	}
+}

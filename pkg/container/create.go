@@ -14,6 +14,7 @@ import (
 	"github.com/minirun/minirun/pkg/caps"
 	"github.com/minirun/minirun/pkg/cgroups"
 	"github.com/minirun/minirun/pkg/config"
+	"github.com/minirun/minirun/pkg/fault"
 	"github.com/minirun/minirun/pkg/hooks"
 	"github.com/minirun/minirun/pkg/logs"
 	"github.com/minirun/minirun/pkg/namespaces"
@@ -56,7 +57,7 @@ type created struct {
 
 // Create builds the container and leaves its init waiting for start.
 func Create(g Global, o CreateOptions) error {
-	c, err := create(g, o)
+	c, err := lockedCreate(g, o)
 	if err != nil {
 		return err
 	}
@@ -98,6 +99,7 @@ func create(g Global, o CreateOptions) (*created, error) {
 	if err := state.Create(g.Root, b.st); err != nil {
 		return nil, err
 	}
+	fault.Die(fault.AfterStateDir)
 	c, err := b.build()
 	if err != nil {
 		b.cleanup()
@@ -108,6 +110,9 @@ func create(g Global, o CreateOptions) (*created, error) {
 
 // builder holds what create acquired, so a failure can release all of it.
 type builder struct {
+	// initEnv is for the init alone (socket activation), never saved.
+	initEnv []string
+
 	g     Global
 	o     CreateOptions
 	spec  *specs.Spec
@@ -128,7 +133,10 @@ func (b *builder) cleanup() {
 	}
 	unmountHostMounts(b.st)
 	if b.cg != nil {
-		b.cg.Destroy()
+		// An init the bootstrap cloned but never reported is in the
+		// cgroup too, and a populated cgroup cannot be removed.
+		(&loaded{st: b.st, cg: b.cg}).killAndWait()
+		withCgroupsLock(b.g.Root, b.cg.Destroy)
 	}
 	b.st.Remove()
 }
@@ -172,6 +180,7 @@ func (b *builder) build() (*created, error) {
 		return nil, err
 	}
 	phase("cgroup")
+	fault.Die(fault.AfterCgroup)
 	startLn, err := listenStart(b.st.Dir())
 	if err != nil {
 		return nil, err
@@ -184,7 +193,8 @@ func (b *builder) build() (*created, error) {
 	if consoleSock != nil {
 		defer consoleSock.Close()
 	}
-	preserved, err := preservedFiles(b.o.PreserveFds, b.spec)
+	var preserved []*os.File
+	preserved, b.initEnv, err = preservedFiles(b.o.PreserveFds)
 	if err != nil {
 		return nil, err
 	}
@@ -206,14 +216,23 @@ func (b *builder) build() (*created, error) {
 		return nil, fmt.Errorf("start container init: %w", err)
 	}
 	phase("spawn")
+	fault.Die(fault.AfterBootstrap)
 	if err := b.handOver(bpf); err != nil {
 		return nil, err
 	}
 	phase("init ready")
+	fault.Die(fault.AfterReady)
 	return &created{st: b.st, spec: b.spec, pid: b.child.pid, cg: b.cg, console: runEnd}, nil
 }
 
 func (b *builder) makeCgroup() error {
+	// Because a sibling's record must be read, and this one saved, before
+	// a parent they share can be removed (see adoptParents).
+	unlock, err := lockCgroups(b.g.Root)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	layout, err := cgroups.Detect()
 	if err != nil {
 		return err
@@ -230,6 +249,8 @@ func (b *builder) makeCgroup() error {
 	if err != nil {
 		return err
 	}
+
+	adoptParents(b.g.Root, b.o.ID, b.cg)
 	if b.st.Cgroup, err = json.Marshal(b.cg); err != nil {
 		return fmt.Errorf("encode cgroup state: %w", err)
 	}
@@ -248,6 +269,9 @@ func (b *builder) handOver(bpf []byte) error {
 		return fmt.Errorf("read init start time: %w", err)
 	}
 	b.st.Pid, b.st.PidStart = c.pid, start
+	if fault.Is(fault.StopInit) {
+		unix.Kill(c.pid, unix.SIGSTOP)
+	}
 	if err := b.st.Save(); err != nil {
 		return err
 	}
@@ -268,10 +292,11 @@ func (b *builder) handOver(bpf []byte) error {
 	if sc := b.spec.Linux.Seccomp; sc != nil {
 		cfg.SeccompFlags = seccomp.LoadFlags(sc)
 	}
-	if err := protocol.Send(c.sock, cfg); err != nil {
+	cfg.Spec = withEnv(cfg.Spec, b.initEnv)
+	if err := c.send(cfg, stepBound(nil)); err != nil {
 		return fmt.Errorf("send config to init: %w", err)
 	}
-	if err := protocol.Expect(c.sock, protocol.KindMountsReady); err != nil {
+	if err := c.expect(protocol.KindMountsReady, stepBound(nil)); err != nil {
 		return fmt.Errorf("container init: %w", err)
 	}
 	logs.Debugf("create %s: rootfs mounted", b.o.ID)
@@ -283,7 +308,7 @@ func (b *builder) handOver(bpf []byte) error {
 		protocol.SendError(c.sock, err)
 		return err
 	}
-	if err := protocol.Expect(c.sock, protocol.KindReady); err != nil {
+	if err := c.expect(protocol.KindReady, stepBound(createContainerHooks(b.spec))); err != nil {
 		return fmt.Errorf("container init: %w", err)
 	}
 	c.sock.Close()
@@ -305,7 +330,7 @@ func (b *builder) runRuntimeHooks() error {
 			return err
 		}
 	}
-	return protocol.Send(b.child.sock, protocol.HookState{Message: protocol.Message{Kind: protocol.KindHooksDone}, State: stateJSON})
+	return b.child.send(protocol.HookState{Message: protocol.Message{Kind: protocol.KindHooksDone}, State: stateJSON}, stepBound(nil))
 }
 
 func bootstrapFor(s *specs.Spec) namespaces.Bootstrap {
@@ -378,22 +403,36 @@ func consoleSocket(path string, terminal bool) (toChild, runEnd *os.File, err er
 
 // preservedFiles are fds 3.. of the caller passed to the process: those
 // systemd socket activation hands over (LISTEN_FDS) and --preserve-fds.
-func preservedFiles(n int, s *specs.Spec) ([]*os.File, error) {
+// It returns the activation variables for that process alone: they are
+// never saved in the container's config, or every exec would get them.
+func preservedFiles(n int) ([]*os.File, []string, error) {
 	if n < 0 {
-		return nil, fmt.Errorf("--preserve-fds: must not be negative")
+		return nil, nil, fmt.Errorf("--preserve-fds: must not be negative")
 	}
 	listen := listenFds()
+	var env []string
 	if listen > 0 {
-		s.Process.Env = append(s.Process.Env, fmt.Sprintf("LISTEN_FDS=%d", listen), "LISTEN_PID=1")
+		env = []string{fmt.Sprintf("LISTEN_FDS=%d", listen), "LISTEN_PID=1"}
 	}
 	var files []*os.File
 	for fd := 3; fd < 3+listen+n; fd++ {
 		if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
-			return nil, fmt.Errorf("--preserve-fds: fd %d is not open", fd)
+			return nil, nil, fmt.Errorf("--preserve-fds: fd %d is not open", fd)
 		}
 		files = append(files, os.NewFile(uintptr(fd), fmt.Sprintf("preserved-%d", fd)))
 	}
-	return files, nil
+	return files, env, nil
+}
+
+// withEnv is s for the child only, its process's env extended.
+func withEnv(s *specs.Spec, env []string) *specs.Spec {
+	if len(env) == 0 {
+		return s
+	}
+	c, p := *s, *s.Process
+	p.Env = append(append([]string{}, s.Process.Env...), env...)
+	c.Process = &p
+	return &c
 }
 
 func listenFds() int {

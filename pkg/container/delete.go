@@ -16,6 +16,10 @@ import (
 // Delete removes a container: with force it kills a running one first. A
 // created container is deleted without force, as runc does.
 func Delete(g Global, id string, force bool) error {
+	return withLock(g.Root, id, func() error { return deleteLocked(g, id, force) })
+}
+
+func deleteLocked(g Global, id string, force bool) error {
 	l, err := load(g.Root, id)
 	if err != nil {
 		if !force || state.ValidateID(id) != nil {
@@ -25,8 +29,11 @@ func Delete(g Global, id string, force bool) error {
 		if _, serr := os.Stat(dir); serr != nil {
 			return nil // nothing to delete: --force succeeds, as runc's does
 		}
-		// --force always deletes: a half-made or unreadable record goes
-		// too, though what it would have named (pid, cgroup) is unknown.
+		// --force always deletes: an unreadable record is cleaned up
+		// from what can be read of it.
+		if errors.Is(err, state.ErrCorrupt) {
+			return deleteCorrupt(g, id, err)
+		}
 		if !errors.Is(err, state.ErrNotExist) {
 			logs.Warnf("delete --force %s: %v; removing the state directory only", id, err)
 		}
@@ -105,7 +112,7 @@ func (l *loaded) destroy() error {
 	stopAudit(l.st.Audit)
 	unmountHostMounts(l.st)
 	if l.cg != nil {
-		if err := l.cg.Destroy(); err != nil {
+		if err := withCgroupsLock(rootOf(l.st), l.cg.Destroy); err != nil {
 			return err
 		}
 	}

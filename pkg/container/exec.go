@@ -5,14 +5,17 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"time"
 
 	"github.com/minirun/minirun/pkg/config"
 	"github.com/minirun/minirun/pkg/console"
+	"github.com/minirun/minirun/pkg/fault"
 	"github.com/minirun/minirun/pkg/namespaces"
 	"github.com/minirun/minirun/pkg/protocol"
 	"github.com/minirun/minirun/pkg/rlimits"
 	"github.com/minirun/minirun/pkg/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 // ExecOptions describe the process to run in a running container.
@@ -39,35 +42,23 @@ type ExecOptions struct {
 // Exec runs a process inside every namespace and the cgroup of a running
 // container. In the foreground it returns the process's exit status.
 func Exec(g Global, o ExecOptions) (int, error) {
-	l, err := load(g.Root, o.ID)
-	if err != nil {
-		return 1, err
+	// Locked until the process is exec'd, not while it runs: a delete
+	// waits for the spawn, never for the process. Not with
+	// --ignore-paused: that spawn waits in a frozen cgroup for a resume
+	// or kill, which the lock would keep out.
+	var c *child
+	var runEnd *os.File
+	spawn := func() error {
+		var err error
+		c, runEnd, err = startExec(g, o)
+		return err
 	}
-	switch st := l.status(); st {
-	case "running", "created":
-	case "paused":
-		if !o.IgnorePaused {
-			return 1, fmt.Errorf("cannot exec in a paused container (use --ignore-paused to override)")
-		}
-	default:
-		return 1, fmt.Errorf("cannot exec in a stopped container: %w", ErrNotRunning)
+	var err error
+	if o.IgnorePaused {
+		err = spawn()
+	} else {
+		err = withLock(g.Root, o.ID, spawn)
 	}
-	spec, err := l.st.Config()
-	if err != nil {
-		return 1, err
-	}
-	proc, err := buildProcess(spec.Process, o)
-	if err != nil {
-		return 1, err
-	}
-	if err := config.ValidateProcess(proc, "process"); err != nil {
-		return 1, err
-	}
-	if proc.Terminal && o.ConsoleSocket == "" && o.Detach {
-		return 1, fmt.Errorf("cannot allocate tty if minirun will detach without setting console socket")
-	}
-	spec.Process = proc
-	c, runEnd, err := l.spawnExec(g, spec, o)
 	if err != nil {
 		return 1, err
 	}
@@ -77,6 +68,44 @@ func Exec(g Global, o ExecOptions) (int, error) {
 	if o.Detach {
 		return 0, nil
 	}
+	return foreground(c, runEnd)
+}
+
+// startExec checks the container and spawns the process.
+func startExec(g Global, o ExecOptions) (*child, *os.File, error) {
+	l, err := load(g.Root, o.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch st := l.status(); st {
+	case "running", "created":
+	case "paused":
+		if !o.IgnorePaused {
+			return nil, nil, fmt.Errorf("cannot exec in a paused container (use --ignore-paused to override)")
+		}
+	default:
+		return nil, nil, fmt.Errorf("cannot exec in a stopped container: %w", ErrNotRunning)
+	}
+	spec, err := l.st.Config()
+	if err != nil {
+		return nil, nil, err
+	}
+	proc, err := buildProcess(spec.Process, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := config.ValidateProcess(proc, "process"); err != nil {
+		return nil, nil, err
+	}
+	if proc.Terminal && o.ConsoleSocket == "" && o.Detach {
+		return nil, nil, fmt.Errorf("cannot allocate tty if minirun will detach without setting console socket")
+	}
+	spec.Process = proc
+	return l.spawnExec(g, spec, o)
+}
+
+// foreground proxies the terminal, forwards signals and waits for the process.
+func foreground(c *child, runEnd *os.File) (int, error) {
 	var restore func()
 	if runEnd != nil {
 		master, err := console.RecvFd(runEnd)
@@ -112,10 +141,11 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	if consoleSock != nil {
 		defer consoleSock.Close()
 	}
-	preserved, err := preservedFiles(o.PreserveFds, spec)
+	preserved, env, err := preservedFiles(o.PreserveFds)
 	if err != nil {
 		return nil, nil, err
 	}
+	spec = withEnv(spec, env)
 	listener, err := dialListener(spec)
 	if err != nil {
 		return nil, nil, err
@@ -133,6 +163,9 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 		cgroup: cg, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
 	if err != nil {
 		return nil, nil, fmt.Errorf("exec: %w", err)
+	}
+	if fault.Is(fault.StopInit) {
+		unix.Kill(c.pid, unix.SIGSTOP)
 	}
 	cfg := protocol.Config{Exec: true, ID: l.st.ID, Spec: spec, ConsoleFd: c.consoleFd, StartFd: -1,
 		RelayedTerminal: spec.Process.Terminal && o.ConsoleSocket == "",
@@ -162,10 +195,11 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 // the close-on-exec socket closes; an Error frame instead is the failure.
 func waitExecReady(c *child) error {
 	defer c.sock.Close()
-	if err := protocol.Expect(c.sock, protocol.KindReady); err != nil {
+	if err := c.expect(protocol.KindReady, stepBound(nil)); err != nil {
 		return err
 	}
 	var m protocol.Message
+	c.sock.SetDeadline(time.Now().Add(stepBound(nil)))
 	err := protocol.Recv(c.sock, &m)
 	if errors.Is(err, protocol.ErrClosed) {
 		return nil
@@ -173,7 +207,7 @@ func waitExecReady(c *child) error {
 	if err == nil {
 		return errors.New(m.Error)
 	}
-	return err
+	return c.explain(err, stepBound(nil))
 }
 
 // openNamespaces opens the init's namespaces the config lists (new or

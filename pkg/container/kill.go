@@ -36,6 +36,10 @@ func ParseSignal(s string) (unix.Signal, error) {
 
 // Kill sends sig to the container's init, or with all to every process in its cgroup.
 func Kill(g Global, id string, sig unix.Signal, all bool) error {
+	return withLock(g.Root, id, func() error { return kill(g, id, sig, all) })
+}
+
+func kill(g Global, id string, sig unix.Signal, all bool) error {
 	l, err := load(g.Root, id)
 	if err != nil {
 		return err

@@ -22,7 +22,7 @@ type RunOptions struct {
 // exit status (128+N for signal N).
 func Run(g Global, o RunOptions) (int, error) {
 	o.Foreground = !o.Detach
-	c, err := create(g, o.CreateOptions)
+	c, err := lockedCreate(g, o.CreateOptions)
 	if err != nil {
 		return 1, err
 	}
@@ -57,7 +57,7 @@ func Run(g Global, o RunOptions) (int, error) {
 		restore()
 	}
 	if !o.Keep {
-		if err := l.destroy(); err != nil {
+		if err := withLock(g.Root, o.ID, l.destroy); err != nil {
 			logs.Warnf("delete after run: %v", err)
 		}
 	}

@@ -8,8 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/minirun/minirun/pkg/cgroups"
+	"github.com/minirun/minirun/pkg/fault"
 	"github.com/minirun/minirun/pkg/logs"
 	"github.com/minirun/minirun/pkg/namespaces"
 	"github.com/minirun/minirun/pkg/protocol"
@@ -40,6 +42,7 @@ type child struct {
 	listenerFd  int
 	firstFreeFd int
 	sourceFds   []int // in the child, in the order of spawnSpec.sources
+	reaped      bool  // waited for: its pid is no longer ours to signal
 }
 
 // spawn starts the binary as `minirun init` from a read-only clone of its
@@ -51,8 +54,14 @@ func spawn(s spawnSpec) (*child, error) {
 	if err != nil {
 		return nil, fmt.Errorf("socketpair: %w", err)
 	}
+	// Non-blocking, so the parent's end takes deadlines; the child's stays
+	// blocking, as the C bootstrap expects.
+	if err := unix.SetNonblock(fds[0], true); err != nil {
+		unix.Close(fds[0])
+		unix.Close(fds[1])
+		return nil, fmt.Errorf("socketpair: %w", err)
+	}
 	parentSock, childSock := os.NewFile(uintptr(fds[0]), "init-parent"), os.NewFile(uintptr(fds[1]), "init-child")
-	defer childSock.Close()
 
 	extra := append([]*os.File{}, s.preserved...)
 	add := func(f *os.File) int {
@@ -86,17 +95,25 @@ func spawn(s spawnSpec) (*child, error) {
 	intoCgroup, err := s.cgroup.UnifiedDir()
 	if err != nil {
 		parentSock.Close()
+		childSock.Close()
 		return nil, err
 	}
 	if intoCgroup != nil {
 		defer intoCgroup.Close()
 		cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: true, CgroupFD: int(intoCgroup.Fd())}
 	}
-	if err := startProtected(cmd); err != nil {
+	err = startProtected(cmd)
+	// Because a copy kept here would hide the child's death: the read of
+	// its reply would never see EOF.
+	childSock.Close()
+	if err != nil {
 		parentSock.Close()
 		return nil, fmt.Errorf("start init: %w", err)
 	}
 	logs.Debugf("spawn: bootstrap process started")
+	if fault.Is(fault.KillBootstrap) {
+		cmd.Process.Kill()
+	}
 	// On v1 the bootstrap process moves itself (cheaper, see nsenter.c).
 	boot.CgroupTasks = s.cgroup.V1TasksFiles()
 	pid, err := bootstrap(cmd, parentSock, boot, s.cgroup)
@@ -120,6 +137,12 @@ func bootstrap(cmd *exec.Cmd, sock *os.File, boot namespaces.Bootstrap, cg *cgro
 	if err != nil {
 		return 0, err
 	}
+	// Bounded: a stopped bootstrap would never answer, nor exit for the
+	// Wait below; the watchdog kills it then. The deadline stays on the
+	// socket for the caller's first send (the config) too.
+	bound := fault.Bound(childWait)
+	sock.SetDeadline(time.Now().Add(bound))
+	defer watchdog(cmd, bound)()
 	if err := protocol.WriteFrame(sock, frame); err != nil {
 		return 0, fmt.Errorf("send bootstrap: %w", err)
 	}
@@ -133,10 +156,10 @@ func bootstrap(cmd *exec.Cmd, sock *os.File, boot namespaces.Bootstrap, cg *cgro
 	logs.Debugf("spawn: child cloned")
 	werr := cmd.Wait()
 	if err != nil {
-		if werr != nil {
-			return 0, fmt.Errorf("bootstrap process failed: %w", werr)
-		}
-		return 0, fmt.Errorf("read bootstrap reply: %w", err)
+		return 0, bootstrapFailed(err, werr, bound)
+	}
+	if m, ok := goInitReply(reply); ok {
+		return 0, fmt.Errorf("the namespace bootstrap did not run (minirun built with CGO_ENABLED=0?): %s", m.Error)
 	}
 	msg := string(reply)
 	if strings.HasPrefix(msg, "error ") {
@@ -149,11 +172,15 @@ func bootstrap(cmd *exec.Cmd, sock *os.File, boot namespaces.Bootstrap, cg *cgro
 	return pid, nil
 }
 
-// kill stops a child that failed before it was handed over, and reaps it.
+// kill stops a child that failed before it was handed over, and reaps it;
+// one already reaped is left alone, as its pid may be another's now.
 func (c *child) kill() {
-	unix.Kill(c.pid, unix.SIGKILL)
-	var ws unix.WaitStatus
-	unix.Wait4(c.pid, &ws, 0, nil)
+	if !c.reaped {
+		unix.Kill(c.pid, unix.SIGKILL)
+		var ws unix.WaitStatus
+		unix.Wait4(c.pid, &ws, 0, nil)
+		c.reaped = true
+	}
 	c.sock.Close()
 }
 

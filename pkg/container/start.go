@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"time"
 
 	"github.com/minirun/minirun/pkg/hooks"
 	"github.com/minirun/minirun/pkg/logs"
@@ -14,11 +15,15 @@ import (
 
 // Start releases a created container's init to exec the user process.
 func Start(g Global, id string) error {
+	return withLock(g.Root, id, func() error { return start(g, id) })
+}
+
+func start(g Global, id string) error {
 	l, err := load(g.Root, id)
 	if err != nil {
 		return err
 	}
-	return l.start()
+	return timedOut(l.start())
 }
 
 func (l *loaded) start() error {
@@ -43,6 +48,10 @@ func (l *loaded) start() error {
 		return fmt.Errorf("container not running: %w", err)
 	}
 	defer conn.Close()
+	// Bounded: a frozen init would never answer (startContainer hooks
+	// run in it before the exec).
+	spec, _ := l.st.Config()
+	conn.SetDeadline(time.Now().Add(stepBound(startContainerHooks(spec))))
 	msg := protocol.HookState{Message: protocol.Message{Kind: protocol.KindStart}, State: l.st.SpecStateJSON("created")}
 	if err := protocol.Send(conn, msg); err != nil {
 		return fmt.Errorf("signal start: %w", err)

@@ -28,6 +28,14 @@ func Main() error {
 	// container's process (CVE-2024-21626), each is close-on-exec from now.
 	unix.CloseOnExec(fd)
 	sock := os.NewFile(uintptr(fd), "init-sock")
+	// Because the parent can only report what reaches it: every failure,
+	// the early ones too, goes back over the socket.
+	err = run(sock)
+	protocol.SendError(sock, err)
+	return err
+}
+
+func run(sock *os.File) error {
 	if err := caps.Warm(); err != nil {
 		return fmt.Errorf("init: read last capability: %w", err)
 	}
@@ -41,10 +49,7 @@ func Main() error {
 		}
 	}
 	if c.Exec {
-		err = execSequence(&c, sock)
-	} else {
-		err = createSequence(&c, sock)
+		return execSequence(&c, sock)
 	}
-	protocol.SendError(sock, err)
-	return err
+	return createSequence(&c, sock)
 }

@@ -107,11 +107,11 @@ func Load(root, id string) (*Container, error) {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("container %q %w", id, ErrNotExist)
 		}
-		return nil, fmt.Errorf("read state of %q: %w", id, err)
+		return nil, fmt.Errorf("%w: read state of %q: %w", ErrCorrupt, id, err)
 	}
 	var c Container
 	if err := json.Unmarshal(b, &c); err != nil {
-		return nil, fmt.Errorf("decode state of %q: %w", id, err)
+		return nil, fmt.Errorf("%w: decode %s of %q: %w", ErrCorrupt, recordFile, id, err)
 	}
 	c.dir = dir
 	return &c, nil
