@@ -43,6 +43,13 @@ func TestExecveErrorPhrases(t *testing.T) {
 	if !strings.HasSuffix(r.stderr, "exec failed: unable to start container process: exec: \"/nosuch\": stat /nosuch: no such file or directory\n") {
 		t.Errorf("exec /nosuch: %q", r.stderr)
 	}
+	// create: runc 1.5's "unable to start container process: error during
+	// container init: ..." (scripts and clients match the first part).
+	e.bundle("n", func(s *specs.Spec) { s.Process.Args = []string{"/nosuch"} })
+	r = e.run("create", "--bundle", filepath.Join(e.dir, "n"), "n")
+	if want := "unable to start container process: error during container init: exec: \"/nosuch\": stat /nosuch: no such file or directory\n"; r.code == 0 || !strings.HasSuffix(r.stderr, want) {
+		t.Errorf("create /nosuch: exit %d, stderr %q, want it to end in %q", r.code, r.stderr, want)
+	}
 }
 
 // The lookup lets execve(2) decide, as Go's exec.LookPath that runc uses

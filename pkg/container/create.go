@@ -297,7 +297,7 @@ func (b *builder) handOver(bpf []byte) error {
 		return fmt.Errorf("send config to init: %w", err)
 	}
 	if err := c.expect(protocol.KindMountsReady, stepBound(nil)); err != nil {
-		return fmt.Errorf("container init: %w", err)
+		return fmt.Errorf("unable to start container process: error during container init: %w", err)
 	}
 	logs.Debugf("create %s: rootfs mounted", b.o.ID)
 	err = b.setPidsLimit()
@@ -309,7 +309,7 @@ func (b *builder) handOver(bpf []byte) error {
 		return err
 	}
 	if err := c.expect(protocol.KindReady, stepBound(createContainerHooks(b.spec))); err != nil {
-		return fmt.Errorf("container init: %w", err)
+		return fmt.Errorf("unable to start container process: error during container init: %w", err)
 	}
 	c.sock.Close()
 	// The record was saved with the pid above and has not changed since.
