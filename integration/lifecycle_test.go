@@ -105,7 +105,8 @@ func TestListFormats(t *testing.T) {
 	if out := e.ok("list"); !strings.Contains(out, "a1") || !strings.Contains(out, "created") || !strings.HasPrefix(out, "ID") {
 		t.Fatalf("table: %q", out)
 	}
-	if out := e.ok("list", "--format", "json"); !strings.Contains(out, `"id":"a1"`) {
+	// OWNER is the state dir's owner by name, as runc's list shows it.
+	if out := e.ok("list", "--format", "json"); !strings.Contains(out, `"id":"a1"`) || !strings.Contains(out, `"owner":"root"`) {
 		t.Fatalf("json: %q", out)
 	}
 	if out := e.ok("--log-format", "json", "list", "-q"); strings.TrimSpace(out) != "a1" {

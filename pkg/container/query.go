@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os/user"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
 	"github.com/minirun/minirun/pkg/state"
+	"golang.org/x/sys/unix"
 )
 
 // StateJSON is runc's `state` output: the spec state plus rootfs, created, owner.
@@ -53,7 +56,9 @@ func List(g Global, format string, quiet bool, w io.Writer) error {
 		if err != nil {
 			continue
 		}
-		all = append(all, l.stateJSON())
+		s := l.stateJSON()
+		s.Owner = dirOwner(l.st.Dir())
+		all = append(all, s)
 	}
 	switch {
 	case quiet:
@@ -76,4 +81,17 @@ func List(g Global, format string, quiet bool, w io.Writer) error {
 		return fmt.Errorf("--format: unknown format %q (want table or json)", format)
 	}
 	return nil
+}
+
+// dirOwner names the owner of a state dir as runc's list does: the user
+// name of its uid, or "#UID" when the name is unknown.
+func dirOwner(dir string) string {
+	var st unix.Stat_t
+	if err := unix.Stat(dir, &st); err != nil {
+		return ""
+	}
+	if u, err := user.LookupId(strconv.Itoa(int(st.Uid))); err == nil {
+		return u.Username
+	}
+	return "#" + strconv.Itoa(int(st.Uid))
 }
