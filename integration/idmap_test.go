@@ -60,12 +60,6 @@ func TestIdmappedMounts(t *testing.T) {
 		{"tmpfs", func(s *specs.Spec) {
 			s.Mounts = append(s.Mounts, specs.Mount{Destination: "/data", Type: "tmpfs", Source: "tmpfs", Options: []string{"ridmap"}})
 		}, "]: idmapped mounts are only supported for bind mounts"},
-		{"userns", func(s *specs.Spec) {
-			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})
-			s.Linux.UIDMappings = []specs.LinuxIDMapping{{HostID: 100000, Size: 65536}}
-			s.Linux.GIDMappings = s.Linux.UIDMappings
-			s.Mounts = append(s.Mounts, specs.Mount{Destination: "/data", Type: "bind", Source: src, Options: []string{"rbind"}, UIDMappings: maps, GIDMappings: maps})
-		}, "]: idmapped mounts in a container with a user namespace are not supported"},
 	}
 	for _, c := range refused {
 		r := e.run("create", "--bundle", e.bundle(c.name, c.mutate), c.name)
@@ -73,5 +67,52 @@ func TestIdmappedMounts(t *testing.T) {
 			t.Errorf("%s: exit %d %q, want %q", c.name, r.code, r.stderr, c.want)
 		}
 		e.checkNothingLeft(c.name, c.name)
+	}
+}
+
+// Kubernetes hostUsers:false pods and podman :idmap volumes: a container
+// with a user namespace gets a bind idmapped with the pod's own maps, so
+// the volume's root-owned files are root's inside and what the container's
+// root writes is owned by host root on the volume. The init cannot make
+// such a mount (it is not privileged over the host's filesystem), so the
+// runtime makes the idmapped tree outside and the init attaches it.
+func TestIdmappedMountInUserNamespace(t *testing.T) {
+	e := newEnv(t)
+	src := filepath.Join(e.dir, "vol")
+	must(t, os.MkdirAll(src, 0o755))
+	must(t, os.WriteFile(filepath.Join(src, "rootf"), nil, 0o644))
+	must(t, os.WriteFile(filepath.Join(src, "userf"), nil, 0o644))
+	must(t, os.Chown(filepath.Join(src, "userf"), 1000, 1000))
+	pod := []specs.LinuxIDMapping{{ContainerID: 0, HostID: 100000, Size: 65536}}
+	userns := func(s *specs.Spec) {
+		s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})
+		s.Linux.UIDMappings, s.Linux.GIDMappings = pod, pod
+	}
+	b := e.bundle("c", func(s *specs.Spec) {
+		userns(s)
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/data", Type: "bind", Source: src,
+			Options: []string{"rbind", "idmap"}, UIDMappings: pod, GIDMappings: pod})
+		s.Process.Args = []string{"sh", "-c", "stat -c %u:%g /data/rootf /data/userf; touch /data/new"}
+	})
+	// The mapped root cannot create directories in a rootfs host root owns.
+	must(t, os.MkdirAll(filepath.Join(b, "rootfs", "data"), 0o755))
+	r := e.run("run", "--bundle", b, "c")
+	if got := strings.Join(strings.Fields(r.stdout), " "); r.code != 0 || got != "0:0 1000:1000" {
+		t.Fatalf("idmapped volume in a user namespace: exit %d, owners %q, want \"0:0 1000:1000\" (stderr %q)", r.code, got, r.stderr)
+	}
+	st, err := os.Stat(filepath.Join(src, "new"))
+	must(t, err)
+	if uid := st.Sys().(*syscall.Stat_t).Uid; uid != 0 {
+		t.Errorf("a file the container's root made on the volume is owned by host uid %d, want 0", uid)
+	}
+	// The same bind without idmap: the volume's owners are unmapped there.
+	plain := e.bundle("p", func(s *specs.Spec) {
+		userns(s)
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/data", Type: "bind", Source: src, Options: []string{"rbind"}})
+		s.Process.Args = []string{"stat", "-c", "%u", "/data/rootf"}
+	})
+	must(t, os.MkdirAll(filepath.Join(plain, "rootfs", "data"), 0o755))
+	if out := strings.TrimSpace(e.ok("run", "--bundle", plain, "p")); out != "65534" {
+		t.Errorf("plain bind in a user namespace shows owner %q, want the overflow uid 65534", out)
 	}
 }

@@ -19,10 +19,10 @@ func idmapped(m specs.Mount) bool {
 	return o.idmap || o.ridmap
 }
 
-// validateIdmap: an idmapped mount is a bind with both maps, made by an
-// init that is root in the host's user namespace. In a container with a
-// user namespace of its own the init cannot make it (mount_setattr(2)
-// needs CAP_SYS_ADMIN over the source's filesystem), so it is refused.
+// validateIdmap: an idmapped mount is a bind with both maps. Without a
+// user namespace the init makes it; with one the init cannot (mount_setattr
+// needs CAP_SYS_ADMIN over the source's filesystem), so the runtime makes
+// the idmapped tree outside and hands it over (OpenSources).
 func validateIdmap(s *specs.Spec, i int, m specs.Mount) error {
 	if !idmapped(m) {
 		return nil
@@ -31,8 +31,6 @@ func validateIdmap(s *specs.Spec, i int, m specs.Mount) error {
 	switch {
 	case !isBind(m):
 		return fmt.Errorf("%s: idmapped mounts are only supported for bind mounts", field)
-	case hasUserNamespace(s):
-		return fmt.Errorf("%s: idmapped mounts in a container with a user namespace are not supported by minirun", field)
 	case len(m.UIDMappings) == 0 || len(m.GIDMappings) == 0:
 		return fmt.Errorf("%s.uidMappings: an idmapped mount needs both uidMappings and gidMappings", field)
 	}
@@ -46,25 +44,27 @@ func validateIdmap(s *specs.Spec, i int, m specs.Mount) error {
 	return nil
 }
 
-func hasUserNamespace(s *specs.Spec) bool {
-	if s.Linux == nil {
-		return false
-	}
-	for _, ns := range s.Linux.Namespaces {
-		if ns.Type == specs.UserNamespace {
-			return true
-		}
-	}
-	return false
-}
-
 // bindIdmapped clones the source's tree (open_tree(2)), idmaps it with a
 // user namespace holding the mount's maps, and attaches it on target:
 // the kernel only idmaps detached mounts.
 func bindIdmapped(m specs.Mount, o mountOpts, target int) error {
-	userns, err := mappedUserNamespace(m.UIDMappings, m.GIDMappings)
+	tree, err := idmappedTree(m, o)
 	if err != nil {
 		return err
+	}
+	defer unix.Close(tree)
+	if err := unix.MoveMount(tree, "", target, "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH); err != nil {
+		return fmt.Errorf("attach idmapped %s: move_mount: %w", m.Source, err)
+	}
+	return nil
+}
+
+// idmappedTree returns a detached clone of the source's tree, idmapped
+// with a user namespace holding the mount's maps.
+func idmappedTree(m specs.Mount, o mountOpts) (int, error) {
+	userns, err := mappedUserNamespace(m.UIDMappings, m.GIDMappings)
+	if err != nil {
+		return -1, err
 	}
 	defer unix.Close(userns)
 	flags := uint(unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC)
@@ -73,21 +73,18 @@ func bindIdmapped(m specs.Mount, o mountOpts, target int) error {
 	}
 	tree, err := unix.OpenTree(unix.AT_FDCWD, m.Source, flags)
 	if err != nil {
-		return fmt.Errorf("open_tree %s: %w", m.Source, err)
+		return -1, fmt.Errorf("open_tree %s: %w", m.Source, err)
 	}
-	defer unix.Close(tree)
 	at := unix.AT_EMPTY_PATH
 	if o.ridmap {
 		at |= unix.AT_RECURSIVE
 	}
 	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_IDMAP, Userns_fd: uint64(userns)}
 	if err := unix.MountSetattr(tree, "", uint(at), &attr); err != nil {
-		return fmt.Errorf("idmap %s: mount_setattr: %w", m.Source, err)
+		unix.Close(tree)
+		return -1, fmt.Errorf("idmap %s: mount_setattr: %w", m.Source, err)
 	}
-	if err := unix.MoveMount(tree, "", target, "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH); err != nil {
-		return fmt.Errorf("attach idmapped %s: move_mount: %w", m.Source, err)
-	}
-	return nil
+	return tree, nil
 }
 
 // mappedUserNamespace returns an fd of a new user namespace with the maps.

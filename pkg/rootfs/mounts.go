@@ -31,7 +31,7 @@ func (b *builder) mountOne(i int, m specs.Mount) error {
 	}
 	tree := -1 // the source the parent opened, only where the init cannot reach it
 	if bind {
-		tree = b.sourceTree(i, m.Source)
+		tree = b.sourceTree(i, m)
 	}
 	var target int
 	var err error
@@ -59,10 +59,10 @@ func (b *builder) mountOne(i int, m specs.Mount) error {
 	}
 	switch {
 	case err != nil:
-	case bind && idmapped(m):
-		err = bindIdmapped(m, o, target)
 	case tree >= 0:
 		err = attachSource(tree, target, &o)
+	case bind && idmapped(m):
+		err = bindIdmapped(m, o, target)
 	case bind:
 		err = unix.Mount(m.Source, fdPath(target), "", o.flags&(unix.MS_BIND|unix.MS_REC), "")
 	case o.copyUp:

@@ -15,13 +15,28 @@ import (
 // open_tree(2); the init attaches a tree with move_mount(2) where it cannot
 // stat the source itself. It returns the trees in order and, for each, the
 // index of its mount.
-// Sources under the rootfs stay the init's (resolved inside root), as do
-// idmapped binds, which make their own tree.
+// Sources under the rootfs stay the init's (resolved inside root).
+// Idmapped binds are made here as idmapped trees, which the init always
+// attaches.
 func OpenSources(s *specs.Spec, rootfs string) ([]*os.File, []int, error) {
 	var files []*os.File
 	var index []int
 	for i, m := range s.Mounts {
-		if !isBind(m) || idmapped(m) || stripRootfs(rootfs, m.Source) != m.Source {
+		if !isBind(m) || stripRootfs(rootfs, m.Source) != m.Source {
+			continue
+		}
+		if idmapped(m) {
+			// The init cannot idmap a host filesystem from inside its
+			// user namespace: the tree is made here, always used.
+			fd, err := idmappedTree(m, parseOptions(m.Options))
+			if err != nil {
+				for _, f := range files {
+					f.Close()
+				}
+				return nil, nil, fmt.Errorf("mounts[%d] %s: %w", i, m.Destination, err)
+			}
+			files = append(files, os.NewFile(uintptr(fd), m.Source))
+			index = append(index, i)
 			continue
 		}
 		flags := uint(unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC)
@@ -60,12 +75,12 @@ func (b *builder) closeSources() {
 // made inside the container's mount namespace stays a slave of the host's
 // mount, as runc's, while an attached tree is a private copy. It returns
 // -1 otherwise; unused trees are closed when Mount returns.
-func (b *builder) sourceTree(i int, src string) int {
+func (b *builder) sourceTree(i int, m specs.Mount) int {
 	fd, ok := b.sourceFds[i]
 	if !ok {
 		return -1
 	}
-	if _, err := os.Stat(src); err == nil {
+	if _, err := os.Stat(m.Source); err == nil && !idmapped(m) {
 		return -1
 	}
 	delete(b.sourceFds, i)
