@@ -16,6 +16,12 @@ import (
 // createSequence builds the container and waits for `start`.
 func createSequence(c *protocol.Config, sock *os.File) error {
 	s := c.Spec
+	// Because runc's init runs with 0022 when process.user.umask is unset,
+	// never with the caller's umask (finalizeRootfs); set first, so the
+	// directories made for mounts do not depend on the caller either.
+	if s.Process.User.Umask == nil {
+		unix.Umask(0o022)
+	}
 	// Because after pivot_root the container's /proc is no longer trusted
 	// (CVE-2025-52881), LSM attr files are opened now, in a private procfs (privateProc).
 	lsm, err := openLSM(s.Process)
