@@ -78,20 +78,23 @@ func TestCwdReachableOnlyAsUserAndMissingCwd(t *testing.T) {
 		s.Linux.UIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: 100000, Size: 65536}}
 		s.Linux.GIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: 100000, Size: 65536}}
 		s.Process.User = specs.User{UID: 1000, GID: 1000}
-		s.Process.Cwd = "/home/u"
+		s.Process.Cwd = "/home/u/sub"
 		s.Process.Args = []string{"/bin/probe"}
 	})
 	rootfs = filepath.Join(b, "rootfs")
+	must(t, os.Mkdir(filepath.Join(rootfs, "home"), 0o755))
 	home := filepath.Join(rootfs, "home/u")
 	must(t, os.MkdirAll(home, 0o700))
 	must(t, os.Chmod(home, 0o700))
+	must(t, os.Mkdir(filepath.Join(home, "sub"), 0o755))
+	must(t, os.Chown(filepath.Join(home, "sub"), 101000, 101000))
 	must(t, os.Chown(home, 101000, 0))
 	r := e.run("run", "--bundle", b, "c")
 	if r.code != 0 {
 		t.Fatalf("cwd only the user reaches: exit %d: %s", r.code, r.stderr)
 	}
-	if got := parseProbe(t, r.stdout).Cwd; got != "/home/u" {
-		t.Fatalf("cwd %q, want /home/u", got)
+	if got := parseProbe(t, r.stdout).Cwd; got != "/home/u/sub" {
+		t.Fatalf("cwd %q, want /home/u/sub", got)
 	}
 
 	b2 := e.bundle("missing", func(s *specs.Spec) {

@@ -52,7 +52,7 @@ func createSequence(c *protocol.Config, sock *os.File) error {
 	if err != nil {
 		return err
 	}
-	if err := b.enterRoot(); err != nil {
+	if err := b.enterRoot(s.Process.Cwd); err != nil {
 		return err
 	}
 	// Because no descriptor the init opened may be open when args[0] and
@@ -151,8 +151,15 @@ func (r *containerRoot) Close() {
 	r.root = -1
 }
 
-// enterRoot masks and protects paths, pivots and finalizes the root.
-func (r *containerRoot) enterRoot() error {
+// enterRoot creates a missing cwd, masks and protects paths, pivots and
+// finalizes the root. The cwd comes first because runc makes it before the
+// read-only root and paths apply.
+func (r *containerRoot) enterRoot(cwd string) error {
+	if r.root >= 0 {
+		if err := rootfs.CreateCwd(r.root, cwd); err != nil {
+			return err
+		}
+	}
 	if r.chroot {
 		if err := unix.Fchdir(r.root); err != nil {
 			return fmt.Errorf("chdir to rootfs: %w", err)

@@ -33,10 +33,17 @@ func prepareProcess(c *protocol.Config, lsm *lsmAttrs) (*prepared, error) {
 	// Because an early seccomp filter may forbid openat2, the cwd is
 	// resolved now and entered after the user switch.
 	cwd, err := openCwd(p.Cwd)
-	if err != nil {
+	switch {
+	case errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM):
+		// Because the user may reach what root cannot (a 0700 volume
+		// chowned to the user, root without CAP_DAC_OVERRIDE over it),
+		// runc tries again after the user switch; so does EnterCwd.
+		cwd = -1
+	case err != nil:
 		return nil, err
+	default:
+		defer unix.Close(cwd)
 	}
-	defer unix.Close(cwd)
 	k := realKernel{lsm: lsm, listenerFd: -1, firstFree: c.FirstFreeFd}
 	if seccomp.UsesNotify(c.Spec.Linux.Seccomp) {
 		k.listenerFd, k.notifyState = c.SeccompListenerFd, c.SeccompState
@@ -114,8 +121,8 @@ func applySecurity(k kernel, c *protocol.Config, cwd int) (*prepared, error) {
 	if err := k.ApplyCaps(sets); err != nil {
 		return nil, err
 	}
-	if err := k.Fchdir(cwd); err != nil {
-		return nil, fmt.Errorf("process.cwd %s: %w", p.Cwd, err)
+	if err := k.EnterCwd(cwd, p.Cwd); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
