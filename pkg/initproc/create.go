@@ -215,6 +215,12 @@ func waitForStart(c *protocol.Config, p *prepared) error {
 }
 
 func startAndExec(c *protocol.Config, p *prepared, state []byte) error {
+	// Because runc loads the filter before startContainer hooks, which
+	// run as the container's own processes: a filter that forbids what a
+	// hook does makes start fail, as its users expect.
+	if err := p.loadLateSeccomp(); err != nil {
+		return err
+	}
 	if s := c.Spec; s.Hooks != nil {
 		if err := hooks.StartContainer.Run(s.Hooks.StartContainer, state, hooks.Context{Env: p.env}); err != nil {
 			return err

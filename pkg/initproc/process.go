@@ -193,14 +193,28 @@ func checkExecutable(path string) error {
 // exec is the last step: every descriptor at or above the first free one
 // is marked close-on-exec, the late seccomp filter goes on, then execve(2).
 func (p *prepared) exec() error {
-	if err := p.k.CloseOnExec(p.firstFree); err != nil && !p.earlySeccomp {
+	if err := p.loadLateSeccomp(); err != nil {
 		return err
-	}
-	if p.lateSeccomp != nil {
-		if err := p.k.LoadSeccomp(p.lateSeccomp, p.flags); err != nil {
-			return err
-		}
 	}
 	err := p.k.Execve(p.path, p.argv, p.env)
 	return fmt.Errorf("exec %s: %w", p.path, err)
+}
+
+// loadLateSeccomp marks every descriptor at or above the first free one
+// close-on-exec, then loads the filter held back for no_new_privs; once
+// loaded it is not loaded again. The sweep's error is ignored once a
+// filter is on: it may forbid close_range(2), and applySecurity swept
+// before it.
+func (p *prepared) loadLateSeccomp() error {
+	if err := p.k.CloseOnExec(p.firstFree); err != nil && !p.earlySeccomp {
+		return err
+	}
+	if p.lateSeccomp == nil {
+		return nil
+	}
+	if err := p.k.LoadSeccomp(p.lateSeccomp, p.flags); err != nil {
+		return err
+	}
+	p.lateSeccomp, p.earlySeccomp = nil, true
+	return nil
 }
