@@ -36,6 +36,7 @@ type Global struct {
 // CreateOptions are the flags of create (and run).
 type CreateOptions struct {
 	ID, Bundle, PidFile, ConsoleSocket string
+	PidfdSocket                        string // --pidfd-socket: receives a pidfd of the init
 	NoPivot, NoNewKeyring              bool
 	PreserveFds                        int
 	// Foreground (run without -d) may use a terminal without a console
@@ -183,6 +184,13 @@ func (b *builder) build() (*created, error) {
 	if listener != nil {
 		defer listener.Close()
 	}
+	pidfdSock, err := dialPidfdSocket(b.o.PidfdSocket)
+	if err != nil {
+		return nil, err
+	}
+	if pidfdSock != nil {
+		defer pidfdSock.Close()
+	}
 	b.child, err = spawn(spawnSpec{boot: bootstrapFor(b.spec), joins: joins, preserved: preserved,
 		console: consoleSock, start: startLn, listener: listener, cgroup: b.cg,
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
@@ -190,6 +198,9 @@ func (b *builder) build() (*created, error) {
 		return nil, fmt.Errorf("start container init: %w", err)
 	}
 	phase("spawn")
+	if err := sendPidfd(pidfdSock, b.child.pid, pidfdInit); err != nil {
+		return nil, err
+	}
 	if err := b.handOver(bpf); err != nil {
 		return nil, err
 	}

@@ -29,6 +29,7 @@ type ExecOptions struct {
 	AppArmor       string
 	PidFile        string
 	ConsoleSocket  string
+	PidfdSocket    string // --pidfd-socket: receives a pidfd of the process
 	Detach         bool
 	PreserveFds    int
 	IgnorePaused   bool   // --ignore-paused: exec into a frozen cgroup
@@ -122,6 +123,13 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	if listener != nil {
 		defer listener.Close()
 	}
+	pidfdSock, err := dialPidfdSocket(o.PidfdSocket)
+	if err != nil {
+		return nil, nil, err
+	}
+	if pidfdSock != nil {
+		defer pidfdSock.Close()
+	}
 	cg := l.cg
 	if o.SubCgroup != "" {
 		if cg, err = l.cg.Sub(o.SubCgroup); err != nil {
@@ -140,7 +148,10 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	if spec.Linux.Seccomp != nil {
 		cfg.SeccompFlags = seccomp.LoadFlags(spec.Linux.Seccomp)
 	}
-	err = setOOMScoreAdj(c.pid, spec.Process.OOMScoreAdj)
+	err = sendPidfd(pidfdSock, c.pid, pidfdExec)
+	if err == nil {
+		err = setOOMScoreAdj(c.pid, spec.Process.OOMScoreAdj)
+	}
 	if err == nil {
 		err = protocol.Send(c.sock, cfg)
 	}
