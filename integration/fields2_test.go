@@ -193,3 +193,49 @@ func TestPreserveFdsClosedFdRefused(t *testing.T) {
 	}
 	e.checkNothingLeft("c", "c")
 }
+
+// A bind source below a host directory the container's root cannot search
+// (0700, host root's) is opened by the runtime, which can, as runc 1.2+
+// does (open_tree in the container's mount namespace); a source inside
+// the rootfs is resolved there, so an image's symlink cannot name a host
+// file the container's root could not read.
+func TestUserNSBindSourceBelowPrivateHostDir(t *testing.T) {
+	e := newEnv(t)
+	priv := filepath.Join(e.dir, "priv")
+	vol := filepath.Join(priv, "vol")
+	must(t, os.MkdirAll(vol, 0o755))
+	must(t, os.Chmod(priv, 0o700))
+	must(t, os.WriteFile(filepath.Join(vol, "f"), []byte("volume"), 0o644))
+	must(t, os.Chown(vol, 100000, 100000))
+	userns := func(s *specs.Spec) {
+		withUserNS(s)
+		s.Linux.UIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: 100000, Size: 65536}}
+		s.Linux.GIDMappings = s.Linux.UIDMappings
+	}
+	b := e.bundle("c", func(s *specs.Spec) {
+		userns(s)
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/data", Type: "bind", Source: vol, Options: []string{"rbind", "ro"}})
+		s.Process.Args = []string{"cat", "/data/f"}
+	})
+	must(t, os.Mkdir(filepath.Join(b, "rootfs/data"), 0o755))
+	r := e.run("run", "--bundle", b, "c")
+	if r.code != 0 || r.stdout != "volume" {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want the volume", r.code, r.stdout, r.stderr)
+	}
+
+	// The image's link to a host file only host root may read.
+	secret := filepath.Join(priv, "secret")
+	must(t, os.WriteFile(secret, []byte("host-secret"), 0o600))
+	b2 := e.bundle("link", func(s *specs.Spec) {
+		userns(s)
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/leak", Type: "bind", Source: "rootfs/evil", Options: []string{"bind"}})
+		s.Process.Args = []string{"cat", "/leak"}
+	})
+	must(t, os.Symlink(secret, filepath.Join(b2, "rootfs/evil")))
+	must(t, os.WriteFile(filepath.Join(b2, "rootfs/leak"), nil, 0o644))
+	r = e.run("run", "--bundle", b2, "link")
+	if strings.Contains(r.stdout, "host-secret") || r.code == 0 {
+		t.Fatalf("the image's symlink exposed a host file: exit %d %q", r.code, r.stdout)
+	}
+	t.Logf("image symlink refused: %s", r.stderr)
+}
