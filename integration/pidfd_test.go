@@ -88,7 +88,9 @@ func TestPidfdSocket(t *testing.T) {
 // run --no-subreaper is accepted (minirun run is never a subreaper).
 func TestRunNoSubreaperAccepted(t *testing.T) {
 	e := newEnv(t)
-	b := e.bundle("c", func(s *specs.Spec) { s.Process.Args = []string{"sh", "-c", "grep -c . /proc/self/status >/dev/null && echo ran"} })
+	b := e.bundle("c", func(s *specs.Spec) {
+		s.Process.Args = []string{"sh", "-c", "grep -c . /proc/self/status >/dev/null && echo ran"}
+	})
 	r := e.run("run", "--no-subreaper", "--bundle", b, "c")
 	if r.code != 0 || strings.TrimSpace(r.stdout) != "ran" {
 		t.Fatalf("exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)

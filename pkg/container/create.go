@@ -201,6 +201,9 @@ func (b *builder) build() (*created, error) {
 	if err := sendPidfd(pidfdSock, b.child.pid, pidfdInit); err != nil {
 		return nil, err
 	}
+	if err := moveNetDevices(b.g, b.child.pid, b.spec); err != nil {
+		return nil, err
+	}
 	if err := b.handOver(bpf); err != nil {
 		return nil, err
 	}
