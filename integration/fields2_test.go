@@ -239,3 +239,17 @@ func TestUserNSBindSourceBelowPrivateHostDir(t *testing.T) {
 	}
 	t.Logf("image symlink refused: %s", r.stderr)
 }
+
+// Two linux.namespaces entries of one type are refused before anything is
+// made, as runc 1.5 ("malformed spec file: duplicated ns").
+func TestDuplicateNamespaceRefused(t *testing.T) {
+	e := newEnv(t)
+	b := e.bundle("c", func(s *specs.Spec) {
+		s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UTSNamespace})
+	})
+	r := e.run("create", "--bundle", b, "c")
+	if r.code == 0 || !strings.Contains(r.stderr, "duplicate namespace \"uts\"") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	e.checkNothingLeft("c", "c")
+}
