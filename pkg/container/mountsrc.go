@@ -17,11 +17,7 @@ import (
 // mountSources are bind sources opened by the parent for the init: a
 // container root in a user namespace cannot reach a source below a host
 // directory only host root may search (a 0700 /root, a kubelet's pod dir),
-// though the source itself is meant for it. runc 1.2+ does this when the
-// init cannot stat a source; minirun does it for every bind source of such
-// a container, so each goes through the checked resolution of cloneSource.
-// Sources are resolved before the init makes any mount, so one below an
-// earlier entry's destination in the rootfs sees what that entry covers.
+// though the source itself is meant for it. runc 1.2+ does the same.
 type mountSources struct {
 	index []int // into spec.Mounts
 	fds   []int // detached mounts (open_tree OPEN_TREE_CLONE)
