@@ -252,12 +252,7 @@ func (b *builder) handOver(bpf []byte) error {
 	if err := setOOMScoreAdj(c.pid, b.spec.Process.OOMScoreAdj); err != nil {
 		return err
 	}
-	srcs, err := openMountSources(c.pid, b.spec, b.st.Rootfs, b.g.Rootless)
-	if err != nil {
-		return err
-	}
-	defer srcs.Close()
-	cfg := protocol.Config{MountSources: srcs.index, ID: b.o.ID, Spec: b.spec, Rootfs: b.st.Rootfs, NoPivot: b.o.NoPivot,
+	cfg := protocol.Config{ID: b.o.ID, Spec: b.spec, Rootfs: b.st.Rootfs, NoPivot: b.o.NoPivot,
 		MountNS:      mountNSMode(b.spec),
 		NoNewKeyring: b.o.NoNewKeyring, InUserNS: namespaces.Has(b.spec, specs.UserNamespace),
 		CgroupDirs: b.cg.Dirs(), ConsoleFd: c.consoleFd, StartFd: c.startFd, FirstFreeFd: c.firstFreeFd,
@@ -269,11 +264,6 @@ func (b *builder) handOver(bpf []byte) error {
 	}
 	if err := protocol.Send(c.sock, cfg); err != nil {
 		return fmt.Errorf("send config to init: %w", err)
-	}
-	if len(srcs.fds) > 0 {
-		if err := protocol.SendFds(c.sock, srcs.fds); err != nil {
-			return fmt.Errorf("send mount sources to init: %w", err)
-		}
 	}
 	if err := protocol.Expect(c.sock, protocol.KindMountsReady); err != nil {
 		return fmt.Errorf("container init: %w", err)

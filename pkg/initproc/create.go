@@ -128,8 +128,7 @@ func buildRootfs(c *protocol.Config) (*containerRoot, error) {
 		// A config without a user namespace may still run in one: rootless
 		// podman runs the runtime inside its own, where mknod and sysfs are
 		// refused just the same.
-		InUserNS: c.InUserNS || userns.InNonHostUserNS(), CgroupDirs: c.CgroupDirs, MountLabel: mountLabel(s),
-		SourceFds: c.MountSourceFds})
+		InUserNS: c.InUserNS || userns.InNonHostUserNS(), CgroupDirs: c.CgroupDirs, MountLabel: mountLabel(s)})
 	if err != nil {
 		return nil, err
 	}

@@ -35,9 +35,6 @@ func Main() error {
 	if err := protocol.Recv(sock, &c); err != nil {
 		return fmt.Errorf("init: read config: %w", err)
 	}
-	if err := recvMountSources(sock, &c); err != nil {
-		return err
-	}
 	for _, f := range []int{c.ConsoleFd, c.StartFd} {
 		if f >= 0 {
 			unix.CloseOnExec(f)
@@ -50,20 +47,4 @@ func Main() error {
 	}
 	protocol.SendError(sock, err)
 	return err
-}
-
-// recvMountSources takes message 3b, the bind sources the parent opened.
-func recvMountSources(sock *os.File, c *protocol.Config) error {
-	if len(c.MountSources) == 0 {
-		return nil
-	}
-	fds, err := protocol.RecvFds(sock, len(c.MountSources))
-	if err != nil {
-		return fmt.Errorf("init: %w", err)
-	}
-	c.MountSourceFds = map[int]int{}
-	for i, m := range c.MountSources {
-		c.MountSourceFds[m] = fds[i]
-	}
-	return nil
 }

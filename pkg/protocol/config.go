@@ -30,11 +30,6 @@ type Config struct {
 	SeccompListenerFd int    `json:"seccompListenerFd"`
 	SeccompState      []byte `json:"seccompState,omitempty"`
 	SeccompFlags      uint   `json:"seccompFlags,omitempty"`
-	// MountSources lists the mounts (indices into Spec.Mounts) whose
-	// sources the parent opened (message 3b); MountSourceFds maps each to
-	// the fd the child received.
-	MountSources   []int       `json:"mountSources,omitempty"`
-	MountSourceFds map[int]int `json:"-"`
 }
 
 // How the container gets its filesystem view.

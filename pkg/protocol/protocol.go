@@ -6,7 +6,6 @@
 //	1     parent -> boot   bootstrap frame    length-prefixed typed records: namespaces to join/create, id maps (pkg/namespaces/bootstrap.go)
 //	2     boot -> parent   "pid N"/"error X"  the cloned child's pid; the bootstrap process exits
 //	3     parent -> child  Config             what to build and run
-//	3b    parent -> child  mount source fds   only with Config.MountSources: one byte with the detached mounts as SCM_RIGHTS (fds.go)
 //	4     child -> parent  MountsReady        rootfs mounted, before pivot_root: run prestart/createRuntime hooks
 //	5     parent -> child  HooksDone          hooks succeeded; continue
 //	6     child -> parent  Ready              create: created, waiting for start; exec: about to execve

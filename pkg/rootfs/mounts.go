@@ -23,7 +23,7 @@ func (b *builder) mountOne(i int, m specs.Mount) error {
 	switch {
 	case m.Type == "proc" || m.Type == "sysfs":
 		target, err = b.kernelFSTarget(m)
-	case bind && !b.sourceIsDir(i, m):
+	case bind && !isDir(m.Source):
 		target, err = createFileInRoot(b.root, m.Destination)
 	default:
 		target, err = mkdirAllInRoot(b.root, m.Destination, 0o755)
@@ -46,8 +46,6 @@ func (b *builder) mountOne(i int, m specs.Mount) error {
 	case err != nil:
 	case bind && idmapped(m):
 		err = bindIdmapped(m, o, target)
-	case bind && b.hasSource(i):
-		err = b.attachSource(i, target)
 	case bind:
 		err = unix.Mount(m.Source, fdPath(target), "", o.flags&(unix.MS_BIND|unix.MS_REC), "")
 	case o.copyUp:

@@ -21,7 +21,6 @@ type Config struct {
 	InUserNS   bool              // mknod and sysfs need other means
 	CgroupDirs map[string]string // hierarchy name ("" for unified) -> host cgroup dir
 	MountLabel string
-	SourceFds  map[int]int // mounts[i] -> a detached mount of its source (protocol.Config.MountSourceFds)
 }
 
 type builder struct {
@@ -34,7 +33,6 @@ type builder struct {
 	mountLabel string
 	// lateReadonly are mounts made read-only once all mounts are made.
 	lateReadonly []string
-	sourceFds    map[int]int
 }
 
 // Builder runs the rootfs steps in the order the init sequence calls them.
@@ -44,7 +42,7 @@ type Builder = *builder
 // must run in the container's new mount namespace.
 func Open(c Config) (Builder, error) {
 	b := &builder{spec: c.Spec, rootfs: c.Rootfs, root: -1, noPivot: c.NoPivot,
-		inUserNS: c.InUserNS, cgroupDirs: c.CgroupDirs, mountLabel: c.MountLabel, sourceFds: c.SourceFds}
+		inUserNS: c.InUserNS, cgroupDirs: c.CgroupDirs, mountLabel: c.MountLabel}
 	prop := uintptr(unix.MS_SLAVE | unix.MS_REC)
 	if p := c.Spec.Linux.RootfsPropagation; p != "" {
 		prop = propagationOpts[p] | unix.MS_REC
@@ -86,7 +84,6 @@ func makeRootfsMountPrivate(rootfs string) error {
 
 // Close releases the rootfs handle; it may be called more than once.
 func (b *builder) Close() {
-	b.closeSources()
 	if b.root >= 0 {
 		unix.Close(b.root)
 	}
