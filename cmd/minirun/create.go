@@ -18,6 +18,7 @@ func createFlags(fs *flag.FlagSet, o *container.CreateOptions) {
 	fs.StringVar(&o.Bundle, "b", ".", "path to the bundle directory")
 	fs.StringVar(&o.PidFile, "pid-file", "", "file to write the init's pid to")
 	fs.StringVar(&o.ConsoleSocket, "console-socket", "", "unix socket that receives the pty master")
+	fs.StringVar(&o.PidfdSocket, "pidfd-socket", "", "unix socket that receives a pidfd of the init")
 	fs.BoolVar(&o.NoPivot, "no-pivot", false, "move the rootfs over / and chroot instead of pivot_root")
 	fs.BoolVar(&o.NoNewKeyring, "no-new-keyring", false, "keep the caller's session keyring")
 	fs.IntVar(&o.PreserveFds, "preserve-fds", 0, "pass N extra fds (from 3) to the process")

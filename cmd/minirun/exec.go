@@ -27,6 +27,7 @@ func runExec(g container.Global, args []string) (int, error) {
 	fs.BoolVar(&o.Tty, "tty", false, "allocate a pty")
 	fs.BoolVar(&o.Tty, "t", false, "allocate a pty")
 	fs.StringVar(&o.ConsoleSocket, "console-socket", "", "unix socket that receives the pty master")
+	fs.StringVar(&o.PidfdSocket, "pidfd-socket", "", "unix socket that receives a pidfd of the process")
 	fs.BoolVar(&o.Detach, "detach", false, "do not wait for the process")
 	fs.BoolVar(&o.Detach, "d", false, "do not wait for the process")
 	fs.StringVar(&o.PidFile, "pid-file", "", "file to write the process's pid to")

@@ -39,6 +39,12 @@ func (s *State) Set(r *specs.LinuxResources) error {
 	if s.Layout.IsV2() {
 		return s.setV2(r)
 	}
+	// Fail closed, as runc ("cannot use unified on cgroup v1"): v1 files
+	// would never see these keys, and a hybrid host's unified mount holds
+	// no controller v1 binds.
+	if len(r.Unified) > 0 {
+		return fmt.Errorf("linux.resources.unified: cannot use unified on cgroup v1")
+	}
 	return s.setV1(r)
 }
 

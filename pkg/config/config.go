@@ -45,6 +45,7 @@ func Load(bundle string) (*specs.Spec, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	resolveBindSources(bundle, s)
 	return s, rootfs, nil
 }
 

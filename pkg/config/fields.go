@@ -65,8 +65,6 @@ func refuseUnapplied(s *specs.Spec, sysRoot string) error {
 		return nil
 	}
 	switch {
-	case l.NetDevices != nil:
-		return fmt.Errorf("linux.netDevices: not supported by minirun")
 	case l.IntelRdt != nil:
 		return fmt.Errorf("linux.intelRdt: %s", intelRdtMissing(sysRoot))
 	}

@@ -61,6 +61,7 @@ var handled = []string{
 	"process.execCPUAffinity", "process.execCPUAffinity.initial", "process.execCPUAffinity.final",
 	"linux.personality", "linux.personality.domain", "linux.personality.flags",
 	"linux.memoryPolicy", "linux.memoryPolicy.mode", "linux.memoryPolicy.nodes", "linux.memoryPolicy.flags",
+	"linux.netDevices", "linux.netDevices.name",
 }
 
 // handledPrefixes are subtrees applied as a whole by one owner: the
@@ -76,7 +77,6 @@ var handledPrefixes = []string{
 var refused = []struct{ path, set string }{
 	{"process.user.username", `{"process":{"user":{"username":"root"}}}`},
 	{"process.commandLine", `{"process":{"commandLine":"sh"}}`},
-	{"linux.netDevices", `{"linux":{"netDevices":{"eth9":{"name":"eth0"}}}}`},
 	{"linux.intelRdt", `{"linux":{"intelRdt":{"closID":"c1"}}}`},
 	{"linux.resources.rdma", `{"linux":{"resources":{"rdma":{"mlx5_1":{"hcaHandles":3}}}}}`},
 	{"linux.resources.memory.useHierarchy", `{"linux":{"resources":{"memory":{"useHierarchy":false}}}}`},

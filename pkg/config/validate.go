@@ -10,6 +10,7 @@ import (
 	"github.com/minirun/minirun/pkg/cgroups"
 	"github.com/minirun/minirun/pkg/hooks"
 	"github.com/minirun/minirun/pkg/namespaces"
+	"github.com/minirun/minirun/pkg/netdev"
 	"github.com/minirun/minirun/pkg/rlimits"
 	"github.com/minirun/minirun/pkg/rootfs"
 	"github.com/minirun/minirun/pkg/seccomp"
@@ -46,6 +47,7 @@ func Validate(s *specs.Spec, o Options) error {
 		func() error { return apparmor.Validate(s, o.SysRoot) },
 		func() error { return cgroups.Validate(s, o.SystemdCgroup) },
 		func() error { return hooks.Validate(s) },
+		func() error { return netdev.Validate(s) },
 		func() error { return validateSysctls(s) },
 	}
 	for _, c := range checks {

@@ -38,6 +38,7 @@ type Global struct {
 // CreateOptions are the flags of create (and run).
 type CreateOptions struct {
 	ID, Bundle, PidFile, ConsoleSocket string
+	PidfdSocket                        string // --pidfd-socket: receives a pidfd of the init
 	NoPivot, NoNewKeyring              bool
 	PreserveFds                        int
 	// Foreground (run without -d) may use a terminal without a console
@@ -209,6 +210,13 @@ func (b *builder) build() (*created, error) {
 		return nil, err
 	}
 	defer b.srcs.Close()
+	pidfdSock, err := dialPidfdSocket(b.o.PidfdSocket)
+	if err != nil {
+		return nil, err
+	}
+	if pidfdSock != nil {
+		defer pidfdSock.Close()
+	}
 	b.child, err = spawn(spawnSpec{boot: bootstrapFor(b.spec), joins: joins, preserved: preserved,
 		console: consoleSock, start: startLn, listener: listener, cgroup: b.cg, sources: b.srcs.files,
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
@@ -217,6 +225,12 @@ func (b *builder) build() (*created, error) {
 	}
 	phase("spawn")
 	fault.Die(fault.AfterBootstrap)
+	if err := sendPidfd(pidfdSock, b.child.pid, pidfdInit); err != nil {
+		return nil, err
+	}
+	if err := moveNetDevices(b.g, b.child.pid, b.spec); err != nil {
+		return nil, err
+	}
 	if err := b.handOver(bpf); err != nil {
 		return nil, err
 	}

@@ -33,6 +33,7 @@ type ExecOptions struct {
 	AppArmor       string
 	PidFile        string
 	ConsoleSocket  string
+	PidfdSocket    string // --pidfd-socket: receives a pidfd of the process
 	Detach         bool
 	PreserveFds    int
 	IgnorePaused   bool   // --ignore-paused: exec into a frozen cgroup
@@ -153,6 +154,13 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	if listener != nil {
 		defer listener.Close()
 	}
+	pidfdSock, err := dialPidfdSocket(o.PidfdSocket)
+	if err != nil {
+		return nil, nil, err
+	}
+	if pidfdSock != nil {
+		defer pidfdSock.Close()
+	}
 	cg := l.cg
 	if o.SubCgroup != "" {
 		if cg, err = l.cg.Sub(o.SubCgroup); err != nil {
@@ -174,7 +182,10 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	if spec.Linux.Seccomp != nil {
 		cfg.SeccompFlags = seccomp.LoadFlags(spec.Linux.Seccomp)
 	}
-	err = setOOMScoreAdj(c.pid, spec.Process.OOMScoreAdj)
+	err = sendPidfd(pidfdSock, c.pid, pidfdExec)
+	if err == nil {
+		err = setOOMScoreAdj(c.pid, spec.Process.OOMScoreAdj)
+	}
 	if err == nil {
 		err = rlimits.RaiseHard(c.pid, spec.Process.Rlimits)
 	}

@@ -34,6 +34,7 @@ func Features() features.Features {
 			Selinux:         &features.Selinux{Enabled: &t},
 			MemoryPolicy:    &features.MemoryPolicy{Modes: config.MemoryPolicyModes(), Flags: config.MemoryPolicyFlags()},
 			MountExtensions: &features.MountExtensions{IDMap: &features.IDMap{Enabled: &t}},
+			NetDevices:      &features.NetDevices{Enabled: &t},
 		},
 		Annotations: map[string]string{"org.opencontainers.runc.checkpoint.enabled": "false"},
 	}

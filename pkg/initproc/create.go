@@ -16,6 +16,12 @@ import (
 // createSequence builds the container and waits for `start`.
 func createSequence(c *protocol.Config, sock *os.File) error {
 	s := c.Spec
+	// Because runc's init runs with 0022 when process.user.umask is unset,
+	// never with the caller's umask (finalizeRootfs); set first, so the
+	// directories made for mounts do not depend on the caller either.
+	if s.Process.User.Umask == nil {
+		unix.Umask(0o022)
+	}
 	// Because after pivot_root the container's /proc is no longer trusted
 	// (CVE-2025-52881), LSM attr files are opened now, in a private procfs (privateProc).
 	lsm, err := openLSM(s.Process)
@@ -46,7 +52,7 @@ func createSequence(c *protocol.Config, sock *os.File) error {
 	if err != nil {
 		return err
 	}
-	if err := b.enterRoot(); err != nil {
+	if err := b.enterRoot(s.Process.Cwd); err != nil {
 		return err
 	}
 	// Because no descriptor the init opened may be open when args[0] and
@@ -155,8 +161,15 @@ func (r *containerRoot) Close() {
 	r.root = -1
 }
 
-// enterRoot masks and protects paths, pivots and finalizes the root.
-func (r *containerRoot) enterRoot() error {
+// enterRoot creates a missing cwd, masks and protects paths, pivots and
+// finalizes the root. The cwd comes first because runc makes it before the
+// read-only root and paths apply.
+func (r *containerRoot) enterRoot(cwd string) error {
+	if r.root >= 0 {
+		if err := rootfs.CreateCwd(r.root, cwd); err != nil {
+			return err
+		}
+	}
 	if r.chroot {
 		if err := unix.Fchdir(r.root); err != nil {
 			return fmt.Errorf("chdir to rootfs: %w", err)
@@ -216,6 +229,12 @@ func waitForStart(c *protocol.Config, p *prepared) error {
 }
 
 func startAndExec(c *protocol.Config, p *prepared, state []byte) error {
+	// Because runc loads the filter before startContainer hooks, which
+	// run as the container's own processes: a filter that forbids what a
+	// hook does makes start fail, as its users expect.
+	if err := p.loadLateSeccomp(); err != nil {
+		return err
+	}
 	if s := c.Spec; s.Hooks != nil {
 		if err := hooks.StartContainer.Run(s.Hooks.StartContainer, state, hooks.Context{Env: p.env}); err != nil {
 			return err

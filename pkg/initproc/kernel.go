@@ -22,7 +22,7 @@ type kernel interface {
 	DropBounding(caps.Sets) error
 	SwitchUser(specs.User) error
 	ApplyCaps(caps.Sets) error
-	Fchdir(fd int) error
+	EnterCwd(fd int, path string) error // fd < 0: open path now
 	CloseOnExec(from int) error
 	Execve(path string, argv, env []string) error
 }
@@ -90,7 +90,21 @@ func (realKernel) SwitchUser(u specs.User) error {
 
 func (realKernel) ApplyCaps(s caps.Sets) error { return caps.ApplyFinal(s) }
 
-func (realKernel) Fchdir(fd int) error { return unix.Fchdir(fd) }
+// EnterCwd enters the cwd opened before the user switch, or, when root
+// could not open it (fd < 0), opens it now as the user.
+func (realKernel) EnterCwd(fd int, path string) error {
+	if fd < 0 {
+		var err error
+		if fd, err = openCwd(path); err != nil {
+			return err
+		}
+		defer unix.Close(fd)
+	}
+	if err := unix.Fchdir(fd); err != nil {
+		return fmt.Errorf("process.cwd %s: %w", path, err)
+	}
+	return nil
+}
 
 func (realKernel) CloseOnExec(from int) error {
 	if err := unix.CloseRange(uint(from), ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {

@@ -1,6 +1,7 @@
 package initproc
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/minirun/minirun/pkg/caps"
@@ -19,6 +20,7 @@ type prepared struct {
 	argv, env    []string
 	lateSeccomp  []byte
 	rlimits      []specs.POSIXRlimit
+	rlimitsSet   bool
 	flags        uint
 	firstFree    int
 	earlySeccomp bool
@@ -31,10 +33,17 @@ func prepareProcess(c *protocol.Config, lsm *lsmAttrs) (*prepared, error) {
 	// Because an early seccomp filter may forbid openat2, the cwd is
 	// resolved now and entered after the user switch.
 	cwd, err := openCwd(p.Cwd)
-	if err != nil {
+	switch {
+	case errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM):
+		// Because the user may reach what root cannot (a 0700 volume
+		// chowned to the user, root without CAP_DAC_OVERRIDE over it),
+		// runc tries again after the user switch; so does EnterCwd.
+		cwd = -1
+	case err != nil:
 		return nil, err
+	default:
+		defer unix.Close(cwd)
 	}
-	defer unix.Close(cwd)
 	k := realKernel{lsm: lsm, listenerFd: -1, firstFree: c.FirstFreeFd}
 	if seccomp.UsesNotify(c.Spec.Linux.Seccomp) {
 		k.listenerFd, k.notifyState = c.SeccompListenerFd, c.SeccompState
@@ -110,8 +119,8 @@ func applySecurity(k kernel, c *protocol.Config, cwd int) (*prepared, error) {
 	if err := k.ApplyCaps(sets); err != nil {
 		return nil, err
 	}
-	if err := k.Fchdir(cwd); err != nil {
-		return nil, fmt.Errorf("process.cwd %s: %w", p.Cwd, err)
+	if err := k.EnterCwd(cwd, p.Cwd); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -132,20 +141,38 @@ func openCwd(cwd string) (int, error) {
 // is marked close-on-exec, the rlimits are set, the late seccomp filter
 // goes on, then execve(2).
 func (p *prepared) exec() error {
+	if err := p.loadLateSeccomp(); err != nil {
+		return err
+	}
+	err := p.k.Execve(p.path, p.argv, p.env)
+	return fmt.Errorf("exec %s: %w", p.path, err)
+}
+
+// loadLateSeccomp marks every descriptor at or above the first free one
+// close-on-exec, then loads the filter held back for no_new_privs; once
+// loaded it is not loaded again. The sweep's error is ignored once a
+// filter is on: it may forbid close_range(2), and applySecurity swept
+// before it.
+func (p *prepared) loadLateSeccomp() error {
 	if err := p.k.CloseOnExec(p.firstFree); err != nil && !p.earlySeccomp {
 		return err
 	}
 	// Because a small RLIMIT_AS or RLIMIT_NPROC starves the Go runtime, and
 	// one in force at setuid(2) fails execve(2) with EAGAIN, the limits come
-	// after everything else but the filter, which may forbid prlimit64.
-	if err := p.k.SetRlimits(p.rlimits); err != nil {
-		return err
-	}
-	if p.lateSeccomp != nil {
-		if err := p.k.LoadSeccomp(p.lateSeccomp, p.flags); err != nil {
+	// once start is asked for, after everything else but the filter, which
+	// may forbid prlimit64 (startContainer hooks run under them, as runc's).
+	if !p.rlimitsSet {
+		if err := p.k.SetRlimits(p.rlimits); err != nil {
 			return err
 		}
+		p.rlimitsSet = true
 	}
-	err := p.k.Execve(p.path, p.argv, p.env)
-	return fmt.Errorf("exec %s: %w", p.path, err)
+	if p.lateSeccomp == nil {
+		return nil
+	}
+	if err := p.k.LoadSeccomp(p.lateSeccomp, p.flags); err != nil {
+		return err
+	}
+	p.lateSeccomp, p.earlySeccomp = nil, true
+	return nil
 }

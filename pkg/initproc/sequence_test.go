@@ -26,7 +26,7 @@ func (r *recorder) SwitchUser(u specs.User) error {
 	return r.rec("user:root")
 }
 func (r *recorder) ApplyCaps(caps.Sets) error               { return r.rec("caps") }
-func (r *recorder) Fchdir(int) error                        { return r.rec("chdir") }
+func (r *recorder) EnterCwd(int, string) error              { return r.rec("chdir") }
 func (r *recorder) CloseOnExec(int) error                   { return r.rec("cloexec") }
 func (r *recorder) Execve(string, []string, []string) error { return r.rec("execve") }
 

@@ -72,7 +72,7 @@ func (b *builder) mountOne(i int, m specs.Mount) error {
 		rw.flags &^= unix.MS_RDONLY
 		err = b.fsMount(m, target, rw)
 	default:
-		err = b.fsMount(m, target, o)
+		err = b.fsMount(m, target, b.laterReadonly(m, o))
 	}
 	unix.Close(target)
 	if covered >= 0 {

@@ -35,6 +35,8 @@ type builder struct {
 	cgroupDirs map[string]string
 	mountLabel string
 	sourceFds  map[int]int
+	// lateReadonly are mounts made read-only once all mounts are made.
+	lateReadonly []string
 }
 
 // Builder runs the rootfs steps in the order the init sequence calls them.
@@ -109,7 +111,10 @@ func (b *builder) Mount() error {
 			return err
 		}
 	}
-	return b.createDevSymlinks()
+	if err := b.createDevSymlinks(); err != nil {
+		return err
+	}
+	return b.applyLateReadonly()
 }
 
 // Finalize runs after pivot_root: the read-only root and the root's own
