@@ -54,4 +54,20 @@ func TestJoinedUserNamespaceWithMappings(t *testing.T) {
 		t.Fatalf("mismatched mappings: exit %d, %q", r.code, r.stderr)
 	}
 	e.checkNothingLeft("bad", "bad")
+
+	// containerd pins a pod's user namespace and no process need be in it
+	// (NamespaceMode_POD in critest): the mappings are still compared.
+	must(t, unix.Kill(h, unix.SIGKILL))
+	// Reaped here (a zombie still answers for its user namespace); the
+	// holder's own cleanup then finds nothing to wait for.
+	var ws unix.WaitStatus
+	unix.Wait4(h, &ws, 0, nil)
+	r = e.run("run", "--bundle", join("empty", pinned, 100000), "empty")
+	if f := strings.Fields(r.stdout); r.code != 0 || len(f) != 3 || f[1] != "100000" {
+		t.Fatalf("pinned user namespace without a process: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = e.run("run", "--bundle", join("emptybad", pinned, 200000), "emptybad")
+	if r.code != 1 || !strings.Contains(r.stderr, "non-matching mapping") {
+		t.Fatalf("pinned user namespace without a process, mismatched mappings: exit %d, %q", r.code, r.stderr)
+	}
 }

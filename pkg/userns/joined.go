@@ -48,10 +48,14 @@ func joinedPath(s *specs.Spec) string {
 // namespaceMappings reads the uid_map and gid_map of a process in the
 // user namespace at path: the one the path names when it is
 // /proc/<pid>/ns/user, else any process whose ns/user is the same inode
-// (a bind-mounted namespace, as CRI-O pins them). The maps are read from
+// (a bind-mounted namespace, as CRI-O pins them), or, when none is, a
+// child that joins it (pinnedMappings). The maps are read from
 // the host's user namespace, so they hold host ids as the config does.
 func namespaceMappings(procRoot, path string) (uidMap, gidMap []specs.LinuxIDMapping, err error) {
 	pid, err := pidIn(procRoot, path)
+	if errors.Is(err, errNoProcess) && procRoot == "/proc" {
+		return pinnedMappings(path)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
