@@ -51,6 +51,10 @@ func main() {
 		}
 		os.Exit(1)
 	}
+	if err := container.RecordInheritedFds(); err != nil {
+		fmt.Fprintln(os.Stderr, "minirun: list inherited fds:", err)
+		os.Exit(1)
+	}
 	if err := markInheritedCloseOnExec(); err != nil {
 		fmt.Fprintln(os.Stderr, "minirun:", err)
 		os.Exit(1)

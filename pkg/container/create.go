@@ -430,7 +430,7 @@ func preservedFiles(n int) ([]*os.File, []string, error) {
 	}
 	var files []*os.File
 	for fd := 3; fd < 3+listen+n; fd++ {
-		if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
+		if !wasInherited(fd) {
 			return nil, nil, fmt.Errorf("--preserve-fds: fd %d is not open", fd)
 		}
 		files = append(files, os.NewFile(uintptr(fd), fmt.Sprintf("preserved-%d", fd)))
