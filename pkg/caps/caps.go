@@ -69,6 +69,14 @@ func Resolve(c *specs.LinuxCapabilities) (Sets, []string) {
 		last = known[len(known)-1]
 	}
 	var warnings []string
+	warned := map[capability.Cap]bool{}
+	warn := func(cp capability.Cap, msg string) {
+		if !warned[cp] {
+			warned[cp] = true
+			warnings = append(warnings, msg)
+		}
+	}
+	has := runtimeBounding()
 	conv := func(names []string) []capability.Cap {
 		var out []capability.Cap
 		for _, n := range names {
@@ -77,7 +85,14 @@ func Resolve(c *specs.LinuxCapabilities) (Sets, []string) {
 				continue
 			}
 			if cp > last {
-				warnings = append(warnings, fmt.Sprintf("capability %s is not supported by the running kernel, skipped", n))
+				warn(cp, fmt.Sprintf("capability %s is not supported by the running kernel, skipped", n))
+				continue
+			}
+			// runtime-spec: a capability that cannot be granted is logged
+			// as a warning, and the runtime should not fail. One the
+			// runtime's own bounding set lacks can never be granted.
+			if !has(cp) {
+				warn(cp, fmt.Sprintf("capability %s is not in the runtime's own bounding set and cannot be granted, skipped", n))
 				continue
 			}
 			out = append(out, cp)
@@ -117,4 +132,17 @@ func AllNames() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// runtimeBounding reports which capabilities this process's bounding set
+// holds (all, if it cannot be read). A variable, so tests can fake it.
+var runtimeBounding = func() func(capability.Cap) bool {
+	c, err := capability.NewPid2(0)
+	if err == nil {
+		err = c.Load()
+	}
+	if err != nil {
+		return func(capability.Cap) bool { return true }
+	}
+	return func(cp capability.Cap) bool { return c.Get(capability.BOUNDING, cp) }
 }

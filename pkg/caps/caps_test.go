@@ -53,3 +53,23 @@ func TestResolveSkipsAmbientNotInheritable(t *testing.T) {
 		}
 	}
 }
+
+// A capability the runtime itself lacks cannot be granted: it is skipped in
+// every set with one warning (runtime-spec: warn, do not fail).
+func TestResolveSkipsCapsTheRuntimeLacks(t *testing.T) {
+	old := runtimeBounding
+	runtimeBounding = func() func(capability.Cap) bool {
+		return func(cp capability.Cap) bool { return cp != capability.CAP_SYS_RESOURCE }
+	}
+	defer func() { runtimeBounding = old }()
+	all := []string{"CAP_KILL", "CAP_SYS_RESOURCE"}
+	s, warnings := Resolve(&specs.LinuxCapabilities{Bounding: all, Effective: all, Permitted: all, Inheritable: all, Ambient: all})
+	for name, set := range map[string][]capability.Cap{"bounding": s.Bounding, "effective": s.Effective, "ambient": s.Ambient} {
+		if got := strings.Join(Names(set), ","); got != "CAP_KILL" {
+			t.Errorf("%s %s, want CAP_KILL only", name, got)
+		}
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "CAP_SYS_RESOURCE") {
+		t.Fatalf("warnings %q, want one naming CAP_SYS_RESOURCE", warnings)
+	}
+}
