@@ -18,6 +18,9 @@ logdir=${LOGDIR:-/var/tmp/minirun-critest-logs}/$handler
 # jq reads ginkgo's JSON report (a Debian package, like the rest of deps).
 command -v jq >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null
 rundir=$(mktemp -d /var/tmp/minirun-cri.XXXXXX)
+# Searchable, as containerd's own /run/containerd (0711): the init of a
+# user-namespace pod runs as a mapped uid and must reach the rootfs below.
+chmod 0711 "$rundir"
 mkdir -p "$logdir"
 
 summary="0 passed, 1 failed, 0 skipped"
