@@ -11,6 +11,7 @@ import (
 	"github.com/minirun/minirun/pkg/logs"
 	"github.com/minirun/minirun/pkg/protocol"
 	"github.com/minirun/minirun/pkg/state"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
 // Start releases a created container's init to exec the user process.
@@ -50,7 +51,7 @@ func (l *loaded) start() error {
 	defer conn.Close()
 	// Bounded: a frozen init would never answer (startContainer hooks
 	// run in it before the exec).
-	spec, _ := l.st.Config()
+	spec, specErr := l.st.Config() // read once: the bound and the poststart hooks
 	conn.SetDeadline(time.Now().Add(stepBound(startContainerHooks(spec))))
 	msg := protocol.HookState{Message: protocol.Message{Kind: protocol.KindStart}, State: l.st.SpecStateJSON("created")}
 	if err := protocol.Send(conn, msg); err != nil {
@@ -68,7 +69,10 @@ func (l *loaded) start() error {
 	if err := l.st.Save(); err != nil {
 		return err
 	}
-	if err := l.poststart(); err != nil {
+	if specErr != nil {
+		return fmt.Errorf("read config for poststart hooks: %w", specErr)
+	}
+	if err := l.poststart(spec); err != nil {
 		return err
 	}
 	if relay != nil {
@@ -79,11 +83,7 @@ func (l *loaded) start() error {
 
 // poststart runs the poststart hooks; a failure stops the container, as
 // the runtime-spec lifecycle (step 9) and runc do, and start fails.
-func (l *loaded) poststart() error {
-	spec, err := l.st.Config()
-	if err != nil {
-		return fmt.Errorf("read config for poststart hooks: %w", err)
-	}
+func (l *loaded) poststart(spec *specs.Spec) error {
 	if spec.Hooks == nil {
 		return nil
 	}
