@@ -53,7 +53,8 @@ type created struct {
 	spec    *specs.Spec
 	pid     int
 	cg      *cgroups.State
-	console *os.File // run's end of an internal console socket, if any
+	console *os.File  // run's end of an internal console socket, if any
+	logs    *initLogs // the init's log channel, still forwarding (drain it)
 }
 
 // Create builds the container and leaves its init waiting for start.
@@ -62,6 +63,7 @@ func Create(g Global, o CreateOptions) error {
 	if err != nil {
 		return err
 	}
+	c.logs.drain()
 	if c.console != nil {
 		c.console.Close()
 	}
@@ -236,7 +238,7 @@ func (b *builder) build() (*created, error) {
 	}
 	phase("init ready")
 	fault.Die(fault.AfterReady)
-	return &created{st: b.st, spec: b.spec, pid: b.child.pid, cg: b.cg, console: runEnd}, nil
+	return &created{st: b.st, spec: b.spec, pid: b.child.pid, cg: b.cg, console: runEnd, logs: b.child.logs}, nil
 }
 
 func (b *builder) makeCgroup() error {
@@ -276,8 +278,15 @@ func (b *builder) makeCgroup() error {
 
 // handOver records the pid, sends the config and drives the child through
 // hooks to Ready.
-func (b *builder) handOver(bpf []byte) error {
+func (b *builder) handOver(bpf []byte) (err error) {
 	c := b.child
+	// On failure now; on success when the caller stops listening (create
+	// returns, or run has started the process).
+	defer func() {
+		if err != nil {
+			c.logs.drain()
+		}
+	}()
 	start, _, err := state.ProcStart(c.pid)
 	if err != nil {
 		return fmt.Errorf("read init start time: %w", err)
@@ -298,7 +307,7 @@ func (b *builder) handOver(bpf []byte) error {
 	cfg := protocol.Config{ID: b.o.ID, Spec: b.spec, Rootfs: b.st.Rootfs, NoPivot: b.o.NoPivot,
 		MountNS:      mountNSMode(b.spec),
 		NoNewKeyring: b.o.NoNewKeyring, InUserNS: namespaces.Has(b.spec, specs.UserNamespace),
-		CgroupDirs: b.cg.Dirs(), ConsoleFd: c.consoleFd, StartFd: c.startFd, FirstFreeFd: c.firstFreeFd,
+		CgroupDirs: b.cg.Dirs(), ConsoleFd: c.consoleFd, StartFd: c.startFd, FirstFreeFd: c.firstFreeFd, LogFd: c.logFd,
 		RelayedTerminal: b.spec.Process.Terminal && b.o.ConsoleSocket == "",
 		Seccomp:         bpf, SeccompListenerFd: c.listenerFd,
 		SeccompState:   notifyState(b.spec, b.st.SpecState("creating"), c.pid),

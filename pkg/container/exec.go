@@ -175,7 +175,7 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	if fault.Is(fault.StopInit) {
 		unix.Kill(c.pid, unix.SIGSTOP)
 	}
-	cfg := protocol.Config{Exec: true, ID: l.st.ID, Spec: spec, ConsoleFd: c.consoleFd, StartFd: -1,
+	cfg := protocol.Config{Exec: true, ID: l.st.ID, Spec: spec, ConsoleFd: c.consoleFd, StartFd: -1, LogFd: c.logFd,
 		RelayedTerminal: spec.Process.Terminal && o.ConsoleSocket == "",
 		FirstFreeFd:     c.firstFreeFd, Seccomp: bpf, SeccompListenerFd: c.listenerFd,
 		SeccompState: notifyState(spec, l.st.SpecState("running"), c.pid)}
@@ -205,6 +205,7 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 // waitExecReady returns once the process has exec'd: Ready, then EOF as
 // the close-on-exec socket closes; an Error frame instead is the failure.
 func waitExecReady(c *child) error {
+	defer c.logs.drain()
 	defer c.sock.Close()
 	if err := c.expect(protocol.KindReady, stepBound(nil)); err != nil {
 		return err

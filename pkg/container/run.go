@@ -40,7 +40,9 @@ func Run(g Global, o RunOptions) (int, error) {
 	}
 	sigs := forwardSignals(c.pid)
 	defer signal.Stop(sigs)
-	if err := l.start(); err != nil {
+	err = l.start()
+	c.logs.drain() // the init has exec'd (or failed): it says nothing more
+	if err != nil {
 		var notStarted *processNotStarted
 		if errors.As(err, &notStarted) {
 			return l.afterFailedStart(c.pid, restore), nil

@@ -43,6 +43,8 @@ type child struct {
 	firstFreeFd int
 	sourceFds   []int // in the child, in the order of spawnSpec.sources
 	reaped      bool  // waited for: its pid is no longer ours to signal
+	logFd       int   // the init's log pipe in the child, -1 without one
+	logs        *initLogs
 }
 
 // spawn starts the binary as `minirun init` from a read-only clone of its
@@ -77,6 +79,13 @@ func spawn(s spawnSpec) (*child, error) {
 	for _, f := range s.sources {
 		c.sourceFds = append(c.sourceFds, add(f))
 	}
+	c.logs, err = newInitLogs()
+	if err != nil {
+		parentSock.Close()
+		childSock.Close()
+		return nil, err
+	}
+	c.logFd = add(c.logs.childEnd())
 	boot := s.boot
 	for _, j := range s.joins {
 		boot.JoinFds = append(boot.JoinFds, namespaces.JoinFd{Flag: j.Kind.Flag, Fd: add(j.File)})
@@ -106,6 +115,7 @@ func spawn(s spawnSpec) (*child, error) {
 	// Because a copy kept here would hide the child's death: the read of
 	// its reply would never see EOF.
 	childSock.Close()
+	c.logs.started()
 	if err != nil {
 		parentSock.Close()
 		return nil, fmt.Errorf("start init: %w", err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/minirun/minirun/pkg/console"
 	"github.com/minirun/minirun/pkg/hooks"
+	"github.com/minirun/minirun/pkg/logs"
 	"github.com/minirun/minirun/pkg/protocol"
 	"github.com/minirun/minirun/pkg/rootfs"
 	"github.com/minirun/minirun/pkg/userns"
@@ -34,6 +35,7 @@ func createSequence(c *protocol.Config, sock *os.File) error {
 		return err
 	}
 	defer b.Close()
+	logs.Debugf("rootfs %s: %d mounts made (mount namespace: %s)", c.Rootfs, len(s.Mounts), c.MountNS)
 	stateJSON, err := runtimeHooks(sock)
 	if err != nil {
 		return err
@@ -55,6 +57,7 @@ func createSequence(c *protocol.Config, sock *os.File) error {
 	if err := b.enterRoot(s.Process.Cwd); err != nil {
 		return err
 	}
+	logs.Debugf("masked %d and read-only %d paths, root entered", len(s.Linux.MaskedPaths), len(s.Linux.ReadonlyPaths))
 	// Because no descriptor the init opened may be open when args[0] and
 	// the cwd are resolved (CVE-2024-21626); the root is "/" from here on.
 	b.Close()
@@ -71,6 +74,7 @@ func createSequence(c *protocol.Config, sock *os.File) error {
 		return err
 	}
 	p, err := prepareProcess(c, lsm)
+	logs.Debugf("process prepared: user %d:%d, capabilities and no_new_privs applied, seccomp %s", s.Process.User.UID, s.Process.User.GID, seccompWhen(p))
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/minirun/minirun/pkg/caps"
+	"github.com/minirun/minirun/pkg/logs"
 	"github.com/minirun/minirun/pkg/protocol"
 	"golang.org/x/sys/unix"
 )
@@ -47,6 +48,12 @@ func run(sock *os.File) error {
 		if f >= 0 {
 			unix.CloseOnExec(f)
 		}
+	}
+	if c.LogFd >= 3 {
+		unix.CloseOnExec(c.LogFd)
+		// Under --debug: what the init logs reaches the runtime's log.
+		logs.ToPipe(os.NewFile(uintptr(c.LogFd), "init-log"), true)
+		logs.Debugf("config received (%s)", map[bool]string{true: "exec", false: "create"}[c.Exec])
 	}
 	if c.Exec {
 		return execSequence(&c, sock)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/minirun/minirun/pkg/caps"
 	"github.com/minirun/minirun/pkg/envs"
+	"github.com/minirun/minirun/pkg/logs"
 	"github.com/minirun/minirun/pkg/protocol"
 	"github.com/minirun/minirun/pkg/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -140,7 +141,21 @@ func openCwd(cwd string) (int, error) {
 // exec is the last step: every descriptor at or above the first free one
 // is marked close-on-exec, the rlimits are set, the late seccomp filter
 // goes on, then execve(2).
+// seccompWhen says, for the debug log, when the filter goes on.
+func seccompWhen(p *prepared) string {
+	switch {
+	case p == nil:
+		return "-"
+	case p.lateSeccomp != nil:
+		return "loaded at start (no_new_privs)"
+	case p.earlySeccomp:
+		return "loaded"
+	}
+	return "none"
+}
+
 func (p *prepared) exec() error {
+	logs.Debugf("exec %s", p.path)
 	if err := p.loadLateSeccomp(); err != nil {
 		return err
 	}

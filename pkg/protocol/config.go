@@ -19,6 +19,9 @@ type Config struct {
 	InUserNS     bool              `json:"inUserNS,omitempty"`
 	CgroupDirs   map[string]string `json:"cgroupDirs,omitempty"`
 	ConsoleFd    int               `json:"consoleFd"`
+	// LogFd is the init's log channel under --debug (a pipe the parent
+	// reads and re-emits; pkg/logs forward.go); below 3 (unset, -1): none.
+	LogFd int `json:"logFd,omitempty"`
 	// RelayedTerminal: minirun itself relays the pty (no --console-socket),
 	// so the init clears ONLCR before the process can write (runc's output).
 	RelayedTerminal bool   `json:"relayedTerminal,omitempty"`
