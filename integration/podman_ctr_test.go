@@ -82,7 +82,26 @@ func TestPodmanRunsWithMinirun(t *testing.T) {
 	if code != 0 || strings.TrimSpace(n1) != strings.TrimSpace(n2) || !strings.HasPrefix(n1, "net:") {
 		t.Errorf("pod members in net namespaces %q and %q", n1, n2)
 	}
-	podman("pod", "rm", "-f", "pd")
+	if out, code := podman("pod", "rm", "-f", "pd"); code != 0 {
+		t.Errorf("pod rm -f: exit %d %s", code, out)
+	}
+	// Nothing of the pod may outlive it (an infra container once did).
+	if pids := podmanCgroupProcs(); len(pids) > 0 {
+		t.Errorf("processes left in /minirun-it-podman after pod rm -f: %v", pids)
+	}
+}
+
+// podmanCgroupProcs lists the processes anywhere under the test's cgroup parent.
+func podmanCgroupProcs() []string {
+	var pids []string
+	filepath.WalkDir("/sys/fs/cgroup/pids/minirun-it-podman", func(path string, d os.DirEntry, err error) error {
+		if err == nil && d.Name() == "cgroup.procs" {
+			b, _ := os.ReadFile(path)
+			pids = append(pids, strings.Fields(string(b))...)
+		}
+		return nil
+	})
+	return pids
 }
 
 func TestContainerdCtrRunsWithMinirun(t *testing.T) {
