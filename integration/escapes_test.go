@@ -2,7 +2,9 @@ package integration
 
 import (
 	"fmt"
+	"golang.org/x/sys/unix"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -172,6 +174,56 @@ func TestNoMountNamespaceMountsAreRemoved(t *testing.T) {
 	}
 	if mi, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(mi), outside) || strings.Contains(string(mi), filepath.Join(evil, "rootfs")) {
 		t.Fatalf("mounts left on the host:\n%s", grepLines(string(mi), e.dir))
+	}
+}
+
+// A container without a mount namespace shares the host's mount table and
+// may rename and plant links in its rootfs before delete: delete removes
+// exactly the mounts the init made (found by mount id, wherever they were
+// moved), never the caller's own mounts under or of the rootfs; a read-only
+// tmpfs is read-only there too.
+func TestNoMountNamespaceDeleteRemovesOnlyItsOwnMounts(t *testing.T) {
+	e := newEnv(t)
+	b := e.bundle("c", func(s *specs.Spec) {
+		withoutMountNS(s)
+		s.Linux.MaskedPaths, s.Linux.ReadonlyPaths = nil, nil
+		s.Root.Readonly = false
+		s.Mounts = []specs.Mount{
+			{Destination: "/sub/scratch", Type: "tmpfs", Source: "tmpfs"},
+			{Destination: "/ro", Type: "tmpfs", Source: "tmpfs", Options: []string{"ro"}},
+		}
+		// Hide the init's mount behind a rename, and plant a link where
+		// it was that leads to the rootfs's own mount.
+		s.Process.Args = []string{"sh", "-c", "touch /ro/x 2>/dev/null && echo ro-writable; mv /sub /sub.x; mkdir /sub; ln -s / /sub/scratch; echo planted; sleep 100"}
+	})
+	rootfs := filepath.Join(b, "rootfs")
+	// The caller's own mounts: the rootfs bound onto itself (as an overlay
+	// would be), and a bind below it that the config does not name.
+	must(t, unix.Mount(rootfs, rootfs, "", unix.MS_BIND, ""))
+	t.Cleanup(func() { unix.Unmount(rootfs, unix.MNT_DETACH) })
+	callers := filepath.Join(rootfs, "tmp")
+	must(t, unix.Mount(e.dir, callers, "", unix.MS_BIND, ""))
+	t.Cleanup(func() { unix.Unmount(callers, unix.MNT_DETACH) })
+	out := filepath.Join(e.dir, "out")
+	f, err := os.Create(out)
+	must(t, err)
+	cmd := exec.Command(minirun, "--root", e.root, "run", "-d", "--bundle", b, "c")
+	cmd.Stdout, cmd.Stderr = f, f
+	must(t, cmd.Run())
+	f.Close()
+	waitFor(t, "the container to plant its link", func() bool { o, _ := os.ReadFile(out); return strings.Contains(string(o), "planted") })
+	if o, _ := os.ReadFile(out); strings.Contains(string(o), "ro-writable") {
+		t.Errorf("a read-only tmpfs was writable in a container without a mount namespace")
+	}
+	e.ok("delete", "--force", "c")
+	mi, _ := os.ReadFile("/proc/self/mountinfo")
+	if !strings.Contains(string(mi), " "+rootfs+" ") || !strings.Contains(string(mi), " "+callers+" ") {
+		t.Fatalf("delete removed the caller's own mounts:\n%s", grepLines(string(mi), rootfs))
+	}
+	for _, l := range strings.Split(grepLines(string(mi), rootfs), "\n") {
+		if strings.Contains(l, "/sub") || strings.Contains(l, " /ro ") || strings.Contains(l, rootfs+"/ro ") {
+			t.Errorf("a mount of the container's left after delete: %s", l)
+		}
 	}
 }
 

@@ -165,9 +165,14 @@ func (b *builder) build() (*created, error) {
 		logs.Warnf("no mount namespace in the config: the rootfs is only chrooted into, which a process with CAP_SYS_CHROOT can leave")
 		if len(b.spec.Mounts) > 0 {
 			logs.Warnf("no mount namespace in the config: its mounts are made in the host's mount table (removed at delete)")
-			// Recorded before any is made, so a create killed half-way
-			// still leaves delete --force the list.
-			b.st.HostMounts = rootfs.HostNamespaceTargets(b.spec)
+			// What is mounted below the rootfs now is not ours; recorded
+			// before the init runs, so a create killed half-way still
+			// leaves delete --force the difference.
+			before, err := rootfs.MountsBelow(b.st.Rootfs)
+			if err != nil {
+				return nil, fmt.Errorf("read the host's mounts: %w", err)
+			}
+			b.st.HostMounts, b.st.HostMountsBefore = true, before
 			if err := b.st.Save(); err != nil {
 				return nil, err
 			}
@@ -320,6 +325,9 @@ func (b *builder) handOver(bpf []byte) (err error) {
 		return fmt.Errorf("send config to init: %w", err)
 	}
 	if err := c.expect(protocol.KindMountsReady, stepBound(nil)); err != nil {
+		return fmt.Errorf("unable to start container process: error during container init: %w", err)
+	}
+	if err := b.recordHostMounts(); err != nil {
 		return fmt.Errorf("unable to start container process: error during container init: %w", err)
 	}
 	logs.Debugf("create %s: rootfs mounted", b.o.ID)

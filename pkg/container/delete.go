@@ -126,12 +126,52 @@ func (l *loaded) ownsCgroup() bool {
 }
 
 // unmountHostMounts removes what a container without a mount namespace
-// mounted in the host's table (rootfs.MountInHostNamespace).
+// mounted in the host's table (rootfs.MountInHostNamespace): the ids
+// recorded once the init had mounted, or, when create died before that,
+// whatever is below the rootfs now that was not before it started.
 func unmountHostMounts(st *state.Container) {
-	if len(st.HostMounts) == 0 {
+	if !st.HostMounts {
 		return
 	}
-	if err := rootfs.UnmountHostNamespace(st.Rootfs, st.HostMounts); err != nil {
+	ids := st.HostMountIDs
+	if ids == nil {
+		now, err := rootfs.MountsBelow(st.Rootfs)
+		if err != nil {
+			logs.Warnf("read the host's mounts: %v", err)
+			return
+		}
+		ids = newMounts(st.HostMountsBefore, now)
+	}
+	if err := rootfs.UnmountHostMounts(st.Rootfs, ids); err != nil {
 		logs.Warnf("%v", err)
 	}
+}
+
+// newMounts are the ids in after that are not in before.
+func newMounts(before, after []int) []int {
+	old := map[int]bool{}
+	for _, id := range before {
+		old[id] = true
+	}
+	out := []int{}
+	for _, id := range after {
+		if !old[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// recordHostMounts saves, once the init has made its mounts in the host's
+// table, which mounts below the rootfs are the container's.
+func (b *builder) recordHostMounts() error {
+	if !b.st.HostMounts {
+		return nil
+	}
+	now, err := rootfs.MountsBelow(b.st.Rootfs)
+	if err != nil {
+		return fmt.Errorf("read the host's mounts: %w", err)
+	}
+	b.st.HostMountIDs = newMounts(b.st.HostMountsBefore, now)
+	return b.st.Save()
 }

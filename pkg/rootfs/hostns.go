@@ -1,8 +1,13 @@
 package rootfs
 
 import (
+	"bufio"
 	"fmt"
+	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -13,8 +18,8 @@ import (
 // config's mounts are still made, under the rootfs and never through the
 // image's symlinks; nothing else is: no bind of the rootfs onto itself, no
 // propagation change, no pivot_root (the init only chroots). Unlike runc,
-// the parent records the targets first and delete removes them, so they do
-// not outlive the container on the host.
+// the parent records which mounts are the container's (by mount id, never
+// by a path the container could redirect) and delete removes exactly those.
 
 // MountInHostNamespace makes s's mounts under rootfs in the caller's mount
 // namespace and returns an O_PATH fd of the rootfs. Device nodes and /dev
@@ -25,24 +30,32 @@ func MountInHostNamespace(c Config) (int, error) {
 	if err != nil {
 		return -1, fmt.Errorf("open rootfs %s: %w", c.Rootfs, err)
 	}
-	b := &builder{spec: c.Spec, rootfs: c.Rootfs, root: fd, inUserNS: c.InUserNS, cgroupDirs: c.CgroupDirs, mountLabel: c.MountLabel}
-	for i, m := range c.Spec.Mounts {
-		if err := b.mountOne(i, m); err != nil {
-			unix.Close(fd)
-			return -1, err
-		}
-	}
-	if mountsDev(c.Spec) {
-		err := b.createDevices()
-		if err == nil {
+	b := &builder{spec: c.Spec, rootfs: c.Rootfs, root: fd, inUserNS: c.InUserNS, cgroupDirs: c.CgroupDirs,
+		mountLabel: c.MountLabel, sourceFds: c.SourceFds}
+	err = b.mountAll()
+	if err == nil && mountsDev(c.Spec) {
+		if err = b.createDevices(); err == nil {
 			err = b.createDevSymlinks()
 		}
-		if err != nil {
-			unix.Close(fd)
-			return -1, err
-		}
+	}
+	if err == nil {
+		err = b.applyLateReadonly()
+	}
+	b.closeSources()
+	if err != nil {
+		unix.Close(fd)
+		return -1, err
 	}
 	return fd, nil
+}
+
+func (b *builder) mountAll() error {
+	for i, m := range b.spec.Mounts {
+		if err := b.mountOne(i, m); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func mountsDev(s *specs.Spec) bool {
@@ -54,48 +67,94 @@ func mountsDev(s *specs.Spec) bool {
 	return false
 }
 
-// HostNamespaceTargets are the mount destinations that MountInHostNamespace
-// would use, in order, for the record delete undoes.
-func HostNamespaceTargets(s *specs.Spec) []string {
-	var out []string
-	for _, m := range s.Mounts {
-		out = append(out, filepath.Clean("/"+m.Destination))
-	}
-	return out
+// mountEntry is one line of /proc/self/mountinfo: its id and mount point.
+type mountEntry struct {
+	id   int
+	path string
 }
 
-// maxStacked bounds how many mounts one target can have stacked on it.
-const maxStacked = 16
-
-// UnmountHostNamespace removes the mounts made on targets under rootfs,
-// last first, each resolved inside the rootfs as when it was made (a link
-// the container planted since can only lead to another place inside it).
-// A target that is not (or no longer) a mount point is skipped.
-func UnmountHostNamespace(rootfs string, targets []string) error {
-	root, err := unix.Open(rootfs, unix.O_DIRECTORY|unix.O_PATH|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return fmt.Errorf("unmount the container's mounts: open rootfs: %w", err)
+// MountsBelow lists the ids of the mounts whose mount point is strictly
+// below rootfs, for the parent's record before and after the init mounts.
+func MountsBelow(rootfs string) ([]int, error) {
+	entries, err := mountsBelow(rootfs)
+	var ids []int
+	for _, e := range entries {
+		ids = append(ids, e.id)
 	}
-	defer unix.Close(root)
+	return ids, err
+}
+
+func mountsBelow(rootfs string) ([]mountEntry, error) {
+	f, err := os.Open("/proc/self/mountinfo")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	prefix := strings.TrimSuffix(rootfs, "/") + "/"
+	var out []mountEntry
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 5 {
+			continue
+		}
+		id, err := strconv.Atoi(fields[0])
+		if err != nil {
+			continue
+		}
+		if p := unescapeMountinfo(fields[4]); strings.HasPrefix(p, prefix) {
+			out = append(out, mountEntry{id, p})
+		}
+	}
+	return out, sc.Err()
+}
+
+// UnmountHostMounts removes the mounts with the given ids, deepest first,
+// each only while it is still mounted below rootfs: its mount point is
+// opened without following any symlink, and unmounted only if the mount
+// there is the root of the mount with that id (statx STATX_MNT_ID and
+// STATX_ATTR_MOUNT_ROOT), so nothing the container moved or planted can
+// turn it onto another mount.
+func UnmountHostMounts(rootfs string, ids []int) error {
+	want := map[int]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	entries, err := mountsBelow(rootfs)
+	if err != nil {
+		return fmt.Errorf("unmount the container's mounts: %w", err)
+	}
+	sort.Slice(entries, func(i, j int) bool { return len(entries[i].path) > len(entries[j].path) })
 	var first error
-	for i := len(targets) - 1; i >= 0; i-- {
-		for n := 0; n < maxStacked; n++ {
-			fd, err := openInRoot(root, targets[i], 0)
-			if err != nil {
-				break
-			}
-			err = unix.Unmount(fdPath(fd), unix.MNT_DETACH)
-			unix.Close(fd)
-			if err == unix.EINVAL { // not a mount point
-				break
-			}
-			if err != nil {
-				if first == nil {
-					first = fmt.Errorf("unmount %s: %w", targets[i], err)
-				}
-				break
-			}
+	for _, e := range entries {
+		if !want[e.id] {
+			continue
+		}
+		if err := unmountByID(e); err != nil && first == nil {
+			first = err
 		}
 	}
 	return first
+}
+
+func unmountByID(e mountEntry) error {
+	how := unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC | unix.O_NOFOLLOW,
+		Resolve: unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS}
+	fd, err := unix.Openat2(unix.AT_FDCWD, e.path, &how)
+	if err != nil {
+		return nil // moved or gone: not reachable without a link, left alone
+	}
+	defer unix.Close(fd)
+	var stx unix.Statx_t
+	if err := unix.Statx(fd, "", unix.AT_EMPTY_PATH|unix.AT_SYMLINK_NOFOLLOW, unix.STATX_MNT_ID, &stx); err != nil {
+		return fmt.Errorf("unmount %s: statx: %w", e.path, err)
+	}
+	if int(stx.Mnt_id) != e.id || stx.Attributes&unix.STATX_ATTR_MOUNT_ROOT == 0 {
+		return nil // another mount there now: not ours to remove
+	}
+	if err := unix.Unmount(fdPath(fd), unix.MNT_DETACH); err != nil {
+		return fmt.Errorf("unmount %s: %w", e.path, err)
+	}
+	return nil
 }

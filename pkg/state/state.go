@@ -46,10 +46,13 @@ type Container struct {
 	Cgroup      json.RawMessage   `json:"cgroup,omitempty"`
 	Namespaces  map[string]string `json:"namespaces,omitempty"` // proc name -> path joined at create, for exec
 	Audit       *Helper           `json:"audit,omitempty"`      // the --audit supervisor minirun started
-	// HostMounts are mount targets (inside the rootfs) made in the host's
-	// mount table, for a container without a mount namespace: delete
-	// removes them.
-	HostMounts []string `json:"hostMounts,omitempty"`
+	// HostMounts is set for a container without a mount namespace whose
+	// mounts go into the host's mount table: HostMountsBefore are the ids
+	// of the mounts below the rootfs before the init ran, HostMountIDs the
+	// ones it made (recorded once it has); delete removes only those.
+	HostMounts       bool  `json:"hostMounts,omitempty"`
+	HostMountsBefore []int `json:"hostMountsBefore,omitempty"`
+	HostMountIDs     []int `json:"hostMountIds,omitempty"`
 
 	dir string
 }
