@@ -62,3 +62,52 @@ func TestNotifySocketRelaysReady(t *testing.T) {
 	}
 	e.ok("delete", "--force", "c")
 }
+
+// A container that never says READY=1 keeps `start` waiting (as runc), but
+// not the container's lock: kill and delete still work meanwhile; and
+// READY=0 is not READY=1.
+func TestNotifySocketWaitDoesNotHoldTheLock(t *testing.T) {
+	e := newEnv(t)
+	hostSock := filepath.Join(e.dir, "host-notify.sock")
+	ln, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: hostSock, Net: "unixgram"})
+	must(t, err)
+	defer ln.Close()
+	b := e.bundle("c", func(s *specs.Spec) {
+		s.Process.Args = []string{"sh", "-c", "probe sdnotify READY=0; sleep 100"}
+	})
+	env := append(os.Environ(), "NOTIFY_SOCKET="+hostSock)
+	out, err := os.CreateTemp(e.dir, "out")
+	must(t, err)
+	defer out.Close()
+	create := exec.Command(minirun, "--root", e.root, "create", "--bundle", b, "c")
+	create.Env, create.Stdout, create.Stderr = env, out, out
+	must(t, create.Run())
+	start := exec.Command(minirun, "--root", e.root, "start", "c")
+	start.Env, start.Stdout, start.Stderr = env, out, out
+	must(t, start.Start())
+	done := make(chan error, 1)
+	go func() { done <- start.Wait() }()
+	waitFor(t, "the container to run", func() bool { return e.state("c")["status"] == "running" })
+	select {
+	case <-done:
+		t.Fatal("start returned although the container never said READY=1")
+	case <-time.After(300 * time.Millisecond):
+	}
+	// kill takes the lock: it must not wait for start's READY.
+	killed := make(chan result, 1)
+	go func() { killed <- e.run("kill", "c", "KILL") }()
+	select {
+	case r := <-killed:
+		if r.code != 0 {
+			t.Fatalf("kill while start waits: exit %d %q", r.code, r.stderr)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("kill waited for start's READY wait (the lock was held)")
+	}
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("start did not return once the container died")
+	}
+	e.ok("delete", "--force", "c")
+}

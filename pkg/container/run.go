@@ -40,8 +40,11 @@ func Run(g Global, o RunOptions) (int, error) {
 	}
 	sigs := forwardSignals(c.pid)
 	defer signal.Stop(sigs)
-	err = l.start()
+	relay, err := l.start()
 	c.logs.drain() // the init has exec'd (or failed): it says nothing more
+	if err == nil && relay != nil {
+		err = relay.wait(l.st)
+	}
 	if err != nil {
 		var notStarted *processNotStarted
 		if errors.As(err, &notStarted) {

@@ -103,7 +103,7 @@ func (r *sdRelay) wait(st *state.Container) error {
 			return fmt.Errorf("NOTIFY_SOCKET: read the container's socket: %w", err)
 		}
 		for _, line := range strings.Split(string(buf[:n]), "\n") {
-			if strings.HasPrefix(line, "READY=") {
+			if strings.TrimSpace(line) == "READY=1" {
 				return r.tellHost(st.Pid)
 			}
 		}

@@ -15,38 +15,53 @@ import (
 )
 
 // Start releases a created container's init to exec the user process.
+// With NOTIFY_SOCKET it then waits, outside the container's lock, for the
+// container's READY=1: a container that never says it must not keep kill
+// and delete waiting for the lock.
 func Start(g Global, id string) error {
-	return withLock(g.Root, id, func() error { return start(g, id) })
-}
-
-func start(g Global, id string) error {
-	l, err := load(g.Root, id)
-	if err != nil {
+	var relay *sdRelay
+	var st *state.Container
+	err := withLock(g.Root, id, func() error {
+		l, err := load(g.Root, id)
+		if err != nil {
+			return err
+		}
+		st = l.st
+		relay, err = l.start()
+		return timedOut(err)
+	})
+	if err != nil || relay == nil {
 		return err
 	}
-	return timedOut(l.start())
+	return relay.wait(st)
 }
 
-func (l *loaded) start() error {
+// start releases the init and runs the poststart hooks; it returns the
+// NOTIFY_SOCKET relay, if any, for the caller to wait on.
+func (l *loaded) start() (relay *sdRelay, err error) {
 	switch s := l.status(); s {
 	case "created":
 	case "stopped":
-		return fmt.Errorf("cannot start a container that has stopped")
+		return nil, fmt.Errorf("cannot start a container that has stopped")
 	case "running":
-		return fmt.Errorf("cannot start an already running container")
+		return nil, fmt.Errorf("cannot start an already running container")
 	default:
-		return fmt.Errorf("cannot start a container in the %s state", s)
+		return nil, fmt.Errorf("cannot start a container in the %s state", s)
 	}
-	relay, err := listenSdNotify(l.st)
+	relay, err = listenSdNotify(l.st)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if relay != nil {
-		defer relay.conn.Close()
+	if r := relay; r != nil {
+		defer func() {
+			if err != nil {
+				r.conn.Close()
+			}
+		}()
 	}
 	conn, err := dialStart(l.st.Dir())
 	if err != nil {
-		return fmt.Errorf("container not running: %w", err)
+		return nil, fmt.Errorf("container not running: %w", err)
 	}
 	defer conn.Close()
 	// Bounded: a frozen init would never answer (startContainer hooks
@@ -55,30 +70,27 @@ func (l *loaded) start() error {
 	conn.SetDeadline(time.Now().Add(stepBound(startContainerHooks(spec))))
 	msg := protocol.HookState{Message: protocol.Message{Kind: protocol.KindStart}, State: l.st.SpecStateJSON("created")}
 	if err := protocol.Send(conn, msg); err != nil {
-		return fmt.Errorf("signal start: %w", err)
+		return nil, fmt.Errorf("signal start: %w", err)
 	}
 	// The init's end is close-on-exec: EOF means the exec happened.
 	var reply protocol.Message
 	if err := protocol.Recv(conn, &reply); !errors.Is(err, protocol.ErrClosed) {
 		if err == nil {
-			return &processNotStarted{msg: reply.Error}
+			return nil, &processNotStarted{msg: reply.Error}
 		}
-		return fmt.Errorf("start container: %w", err)
+		return nil, fmt.Errorf("start container: %w", err)
 	}
 	l.st.Started = true
 	if err := l.st.Save(); err != nil {
-		return err
+		return nil, err
 	}
 	if specErr != nil {
-		return fmt.Errorf("read config for poststart hooks: %w", specErr)
+		return nil, fmt.Errorf("read config for poststart hooks: %w", specErr)
 	}
 	if err := l.poststart(spec); err != nil {
-		return err
+		return nil, err
 	}
-	if relay != nil {
-		return relay.wait(l.st)
-	}
-	return nil
+	return relay, nil
 }
 
 // poststart runs the poststart hooks; a failure stops the container, as
