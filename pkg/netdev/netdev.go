@@ -23,8 +23,15 @@ func Validate(s *specs.Spec) error {
 	if s.Linux == nil || len(s.Linux.NetDevices) == 0 {
 		return nil
 	}
-	if !slices.ContainsFunc(s.Linux.Namespaces, func(n specs.LinuxNamespace) bool { return n.Type == specs.NetworkNamespace }) {
+	i := slices.IndexFunc(s.Linux.Namespaces, func(n specs.LinuxNamespace) bool { return n.Type == specs.NetworkNamespace })
+	if i < 0 {
 		return errors.New("linux.netDevices: needs a network namespace (linux.namespaces has no \"network\")")
+	}
+	// Because a joined namespace may be the host's own (the device would
+	// be set down and renamed in place) or outlive the container (the
+	// device would never come back), only a new one is accepted.
+	if p := s.Linux.Namespaces[i].Path; p != "" {
+		return fmt.Errorf("linux.netDevices: devices move only into a new network namespace; the config joins %s", p)
 	}
 	for host, d := range s.Linux.NetDevices {
 		if !validName(host) {

@@ -19,6 +19,7 @@ func TestValidate(t *testing.T) {
 		{nil, map[string]specs.LinuxNetDevice{"eth1": {}}, "needs a network namespace"},
 		{netns, map[string]specs.LinuxNetDevice{"a/b": {}}, `invalid network device name "a/b"`},
 		{netns, map[string]specs.LinuxNetDevice{"eth1": {Name: "a-name-far-too-long"}}, `linux.netDevices["eth1"].name`},
+		{[]specs.LinuxNamespace{{Type: specs.NetworkNamespace, Path: "/proc/1/ns/net"}}, map[string]specs.LinuxNetDevice{"eth1": {}}, "only into a new network namespace"},
 	}
 	for _, c := range cases {
 		err := Validate(&specs.Spec{Linux: &specs.Linux{Namespaces: c.ns, NetDevices: c.devs}})
