@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -111,6 +112,15 @@ func TestAuditFlagCleanupAndRefusal(t *testing.T) {
 	if out := e.ok("list", "-q"); strings.TrimSpace(out) != "" {
 		t.Fatalf("refused create left %q", out)
 	}
+	// A FIFO as the log would hang root's open (and the create): refused.
+	fifo := filepath.Join(e.dir, "audit.fifo")
+	must(t, syscall.Mkfifo(fifo, 0o600))
+	// (O_NONBLOCK: a FIFO without a reader fails at once, ENXIO; with one,
+	// the regular-file check refuses it.)
+	if r := e.run("create", "--audit", fifo, "--bundle", b, "f"); r.code == 0 || !strings.Contains(r.stderr, "--audit") || !strings.Contains(r.stderr, fifo) {
+		t.Fatalf("--audit FIFO: exit %d, stderr %q", r.code, r.stderr)
+	}
+	e.checkNothingLeft("f", "f")
 	if r := e.run("create", "--audit-syscalls", "mount", "--bundle", b, "x"); r.code == 0 || !strings.Contains(r.stderr, "--audit") {
 		t.Fatalf("--audit-syscalls without --audit: exit %d, stderr %q", r.code, r.stderr)
 	}

@@ -20,15 +20,20 @@ func init() {
 // linux.seccomp.listenerPath) and exits when the container is gone.
 func runAuditListen(_ container.Global, args []string) (int, error) {
 	fs := newFlags("audit-listen")
-	logPath := fs.String("log", "", "file the JSON lines are appended to (required)")
+	logPath := fs.String("log", "", "file the JSON lines are appended to (required, or --log-fd)")
+	logFd := fs.Int("log-fd", -1, "an inherited fd of the log file (what create passes), instead of opening --log")
 	if err := fs.Parse(args); err != nil {
 		return 2, err
 	}
-	if fs.NArg() != 1 || *logPath == "" {
+	if fs.NArg() != 1 || (*logPath == "" && *logFd < 0) {
 		return 1, fmt.Errorf("audit-listen: usage: audit-listen --log FILE SOCKET")
 	}
-	logf, err := os.OpenFile(*logPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE|syscall.O_NOFOLLOW, 0o600)
-	if err != nil {
+	var logf *os.File
+	var err error
+	if *logFd >= 3 {
+		logf = os.NewFile(uintptr(*logFd), *logPath)
+		syscall.CloseOnExec(*logFd)
+	} else if logf, err = audit.OpenLog(*logPath); err != nil {
 		return 1, fmt.Errorf("audit log: %w", err)
 	}
 	defer logf.Close()

@@ -57,17 +57,19 @@ func (b *builder) startAudit() error {
 	if err != nil {
 		return fmt.Errorf("--audit: %w", err)
 	}
-	// Open it here too, so a bad path fails create with its own error.
-	f, err := os.OpenFile(logPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE|syscall.O_NOFOLLOW, 0o600)
+	// Opened once, here: the supervisor gets the file itself (fd 3), so
+	// the path is never looked up again, and a bad one fails create.
+	logFile, err := audit.OpenLog(logPath)
 	if err != nil {
 		return fmt.Errorf("--audit: %w", err)
 	}
-	f.Close()
+	defer logFile.Close()
 	sock := filepath.Join(b.st.Dir(), auditSock)
 	if len(sock) >= len(unix.RawSockaddrUnix{}.Path) {
 		return fmt.Errorf("--audit: socket path %s is too long for a unix socket; use a shorter --root", sock)
 	}
-	cmd := exec.Command("/proc/self/exe", "audit-listen", "--log", logPath, sock)
+	cmd := exec.Command("/proc/self/exe", "audit-listen", "--log-fd", "3", "--log", logPath, sock)
+	cmd.ExtraFiles = []*os.File{logFile}
 	cmd.Args[0] = "minirun"
 	// Its own session: a terminal's hangup or run's signals do not reach it;
 	// it exits when the container's filters are gone (or delete stops it).
