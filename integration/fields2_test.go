@@ -253,3 +253,32 @@ func TestDuplicateNamespaceRefused(t *testing.T) {
 	}
 	e.checkNothingLeft("c", "c")
 }
+
+// A bundle reached through a host symlink, with a relative bind source
+// inside its rootfs: the source is recognised as the rootfs's and resolved
+// inside it, so the image's link `data -> /<host dir>` stays in the image
+// and the host's directory is not bound in.
+func TestBindSourceUnderRootfsThroughSymlinkedBundle(t *testing.T) {
+	e := newEnv(t)
+	hostDir := filepath.Join(e.dir, "hostsecret")
+	must(t, os.MkdirAll(hostDir, 0o755))
+	must(t, os.WriteFile(filepath.Join(hostDir, "f"), []byte("host-file"), 0o644))
+	b := e.bundle("c", func(s *specs.Spec) {
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/mnt", Type: "bind", Source: "rootfs/data", Options: []string{"rbind", "ro"}})
+		s.Process.Args = []string{"sh", "-c", "cat /mnt/f 2>/dev/null || echo not-host"}
+	})
+	// The image's link aims at the host path; inside the rootfs that path
+	// is an image directory holding its own file.
+	must(t, os.Symlink(hostDir, filepath.Join(b, "rootfs", "data")))
+	must(t, os.MkdirAll(filepath.Join(b, "rootfs", hostDir), 0o755))
+	must(t, os.WriteFile(filepath.Join(b, "rootfs", hostDir, "f"), []byte("image-file"), 0o644))
+	link := filepath.Join(e.dir, "bundle-link")
+	must(t, os.Symlink(b, link))
+	r := e.run("run", "--bundle", link, "c")
+	if strings.Contains(r.stdout, "host-file") {
+		t.Fatalf("the host's directory was bound through the image's link: stdout %q", r.stdout)
+	}
+	if r.code != 0 || strings.TrimSpace(r.stdout) != "image-file" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want the image's own file", r.code, r.stdout, r.stderr)
+	}
+}

@@ -78,7 +78,14 @@ func create(g Global, o CreateOptions) (*created, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bundle: %w", err)
 	}
-	spec, rootfs, err := config.Load(bundle)
+	// The bundle's real path: relative bind sources are joined onto it, and
+	// one under the rootfs must be recognised as such (then it is resolved
+	// inside the rootfs, never through the image's links on the host).
+	real := bundle
+	if r, err := filepath.EvalSymlinks(bundle); err == nil {
+		real = r
+	}
+	spec, rootfs, err := config.Load(real)
 	if err != nil {
 		return nil, err
 	}
