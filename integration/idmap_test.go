@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 // TestIdmappedMounts: a bind with uidMappings/gidMappings shows the
@@ -114,5 +115,51 @@ func TestIdmappedMountInUserNamespace(t *testing.T) {
 	must(t, os.MkdirAll(filepath.Join(plain, "rootfs", "data"), 0o755))
 	if out := strings.TrimSpace(e.ok("run", "--bundle", plain, "p")); out != "65534" {
 		t.Errorf("plain bind in a user namespace shows owner %q, want the overflow uid 65534", out)
+	}
+}
+
+// A tree the runtime clones outside the container's mount namespace has no
+// kernel-locked flags; a container whose processes may hold CAP_SYS_ADMIN
+// could remount a read-only volume writable. So such a container gets no
+// runtime-made trees: its idmapped binds are refused, its plain binds made
+// inside (where the read-only flag is locked when the source's is).
+func TestNoRuntimeTreesForContainersWithSysAdmin(t *testing.T) {
+	e := newEnv(t)
+	src := filepath.Join(e.dir, "vol")
+	must(t, os.MkdirAll(src, 0o755))
+	pod := []specs.LinuxIDMapping{{ContainerID: 0, HostID: 100000, Size: 65536}}
+	admin := func(s *specs.Spec) {
+		s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})
+		s.Linux.UIDMappings, s.Linux.GIDMappings = pod, pod
+		c := s.Process.Capabilities
+		for _, set := range []*[]string{&c.Bounding, &c.Effective, &c.Permitted} {
+			*set = append(*set, "CAP_SYS_ADMIN")
+		}
+	}
+	b := e.bundle("c", func(s *specs.Spec) {
+		admin(s)
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/data", Type: "bind", Source: src,
+			Options: []string{"rbind", "idmap"}, UIDMappings: pod, GIDMappings: pod})
+	})
+	must(t, os.MkdirAll(filepath.Join(b, "rootfs", "data"), 0o755))
+	if r := e.run("run", "--bundle", b, "c"); r.code == 0 || !strings.Contains(r.stderr, "CAP_SYS_ADMIN") {
+		t.Fatalf("idmapped bind with CAP_SYS_ADMIN in the user namespace: exit %d, stderr %q", r.code, r.stderr)
+	}
+	e.checkNothingLeft("c", "c")
+	// A read-only source mount bound read-only: the container's admin
+	// cannot make it writable.
+	ro := filepath.Join(e.dir, "romount")
+	must(t, os.MkdirAll(ro, 0o755))
+	must(t, unix.Mount("tmpfs", ro, "tmpfs", unix.MS_RDONLY, "mode=755"))
+	t.Cleanup(func() { unix.Unmount(ro, unix.MNT_DETACH) })
+	p := e.bundle("p", func(s *specs.Spec) {
+		admin(s)
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/data", Type: "bind", Source: ro, Options: []string{"rbind", "ro"}})
+		s.Process.Args = []string{"sh", "-c", "mount -o remount,bind,rw /data 2>/dev/null && touch /data/x 2>/dev/null && echo writable; echo done"}
+	})
+	must(t, os.MkdirAll(filepath.Join(p, "rootfs", "data"), 0o755))
+	r := e.run("run", "--bundle", p, "p")
+	if r.code != 0 || strings.Contains(r.stdout, "writable") {
+		t.Fatalf("read-only volume in a container with CAP_SYS_ADMIN: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 }

@@ -3,6 +3,7 @@ package rootfs
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -18,11 +19,26 @@ import (
 // Sources under the rootfs stay the init's (resolved inside root).
 // Idmapped binds are made here as idmapped trees, which the init always
 // attaches.
+//
+// A tree cloned here, outside the container's mount namespace, carries no
+// kernel lock on its flags (mount_namespaces(7) locks what a less
+// privileged namespace copies): a container with CAP_SYS_ADMIN in its user
+// namespace could remount it read-write, suid or exec, or unmount a
+// submount to see what the host covered. So for such a container nothing
+// is cloned here: plain binds are made by the init (inside, where the
+// locks hold) and idmapped ones are refused.
 func OpenSources(s *specs.Spec, rootfs string) ([]*os.File, []int, error) {
 	var files []*os.File
 	var index []int
+	admin := mayAdminMounts(s)
 	for i, m := range s.Mounts {
 		if !isBind(m) || stripRootfs(rootfs, m.Source) != m.Source {
+			continue
+		}
+		if admin {
+			if idmapped(m) {
+				return nil, nil, fmt.Errorf("mounts[%d] %s: an idmapped mount in a user namespace whose processes may hold CAP_SYS_ADMIN (process.capabilities.bounding) is refused: the container could change its flags", i, m.Destination)
+			}
 			continue
 		}
 		if idmapped(m) {
@@ -135,4 +151,19 @@ func (b *builder) sourceIsDir(tree int, src string) bool {
 	}
 	var st unix.Stat_t
 	return unix.Fstat(tree, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR
+}
+
+// mayAdminMounts reports whether a process of the container can hold
+// CAP_SYS_ADMIN (it is in the bounding set).
+func mayAdminMounts(s *specs.Spec) bool {
+	c := s.Process.Capabilities
+	if c == nil {
+		return false
+	}
+	for _, n := range c.Bounding {
+		if strings.EqualFold(n, "CAP_SYS_ADMIN") {
+			return true
+		}
+	}
+	return false
 }
