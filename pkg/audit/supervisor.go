@@ -41,6 +41,9 @@ type Event struct {
 	Syscall   string    `json:"syscall"`
 	Args      []string  `json:"args"`
 	Result    string    `json:"result"`
+	// Dropped counts the calls of this filter not logged before this one
+	// (the log's rate limit, ratelimit.go).
+	Dropped uint64 `json:"dropped,omitempty"`
 }
 
 // Supervisor logs the notifications of every filter whose fd a runtime
@@ -132,6 +135,7 @@ func receive(conn *net.UnixConn) (int, specs.ContainerProcessState, error) {
 // watch answers every notification of one filter with "continue" after
 // logging it, until no process uses the filter (POLLHUP).
 func (s *Supervisor) watch(fd int, id string) {
+	lim := newLimiter(time.Now())
 	for {
 		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
 		if _, err := unix.Poll(pfd, -1); err != nil {
@@ -155,11 +159,16 @@ func (s *Supervisor) watch(fd int, id string) {
 		if err := ioctl(fd, unix.SECCOMP_IOCTL_NOTIF_SEND, unsafe.Pointer(&resp)); err != nil {
 			result = "caller gone: " + err.Error()
 		}
+		now := time.Now()
+		ok, dropped := lim.allow(now)
+		if !ok {
+			continue
+		}
 		args := make([]string, len(n.Args))
 		for i, a := range n.Args {
 			args[i] = fmt.Sprintf("%#x", a)
 		}
-		s.log(Event{Time: time.Now().UTC(), Container: id, Pid: n.Pid, Syscall: s.Name(n.Nr, n.Arch), Args: args, Result: result})
+		s.log(Event{Time: now.UTC(), Container: id, Pid: n.Pid, Syscall: s.Name(n.Nr, n.Arch), Args: args, Result: result, Dropped: dropped})
 	}
 }
 
