@@ -32,10 +32,23 @@ func (l *loaded) nsPids() []int {
 	return pids
 }
 
-// signalNoCgroup signals what nsPids finds.
+// signalNoCgroup signals what nsPids finds, each through a pidfd taken
+// first and the process checked again after: a pid reused between the
+// listing and the signal is never hit.
 func (l *loaded) signalNoCgroup(sig unix.Signal) error {
+	inNS, own := l.ownPidNS()
+	if own {
+		defer inNS.Close()
+	}
 	for _, pid := range l.nsPids() {
-		unix.Kill(pid, sig)
+		pidfd, err := unix.PidfdOpen(pid, 0)
+		if err != nil {
+			continue
+		}
+		if (own && inNS.holds(pid)) || (!own && pid == l.st.Pid && l.st.Alive()) {
+			unix.PidfdSendSignal(pidfd, sig, nil, 0)
+		}
+		unix.Close(pidfd)
 	}
 	return nil
 }
