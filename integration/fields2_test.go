@@ -282,3 +282,29 @@ func TestBindSourceUnderRootfsThroughSymlinkedBundle(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q; want the image's own file", r.code, r.stdout, r.stderr)
 	}
 }
+
+// The same with an absolute source spelled through a host link to the
+// bundle: still the rootfs's, resolved inside it.
+func TestBindSourceThroughHostLinkIntoRootfs(t *testing.T) {
+	e := newEnv(t)
+	hostDir := filepath.Join(e.dir, "hostsecret")
+	must(t, os.MkdirAll(hostDir, 0o755))
+	must(t, os.WriteFile(filepath.Join(hostDir, "f"), []byte("host-file"), 0o644))
+	link := filepath.Join(e.dir, "bundle-link")
+	var b string
+	b = e.bundle("c", func(s *specs.Spec) {
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/mnt", Type: "bind", Source: filepath.Join(link, "rootfs", "data"), Options: []string{"rbind", "ro"}})
+		s.Process.Args = []string{"sh", "-c", "cat /mnt/f 2>/dev/null || echo not-host"}
+	})
+	must(t, os.Symlink(b, link))
+	must(t, os.Symlink(hostDir, filepath.Join(b, "rootfs", "data")))
+	must(t, os.MkdirAll(filepath.Join(b, "rootfs", hostDir), 0o755))
+	must(t, os.WriteFile(filepath.Join(b, "rootfs", hostDir, "f"), []byte("image-file"), 0o644))
+	r := e.run("run", "--bundle", b, "c")
+	if strings.Contains(r.stdout, "host-file") {
+		t.Fatalf("the host's directory was bound through the image's link: stdout %q", r.stdout)
+	}
+	if r.code != 0 || strings.TrimSpace(r.stdout) != "image-file" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want the image's own file", r.code, r.stdout, r.stderr)
+	}
+}

@@ -13,8 +13,8 @@ import (
 // what to mount (the fd's path through the runtime's own /proc) and the
 // release of that fd. Any other source is the caller's host path.
 func (b *builder) bindSourceInRoot(src string) (string, func(), error) {
-	inner := stripRootfs(b.rootfs, src)
-	if inner == src {
+	inner, ok := sourceInRootfs(b.rootfs, src)
+	if !ok {
 		return src, func() {}, nil
 	}
 	fd, err := openInRoot(b.root, inner, 0)

@@ -32,7 +32,7 @@ func OpenSources(s *specs.Spec, rootfs string) ([]*os.File, []int, error) {
 	var index []int
 	admin := mayAdminMounts(s)
 	for i, m := range s.Mounts {
-		if !isBind(m) || stripRootfs(rootfs, m.Source) != m.Source {
+		if _, inside := sourceInRootfs(rootfs, m.Source); !isBind(m) || inside {
 			continue
 		}
 		if admin {
