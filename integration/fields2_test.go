@@ -291,8 +291,7 @@ func TestBindSourceThroughHostLinkIntoRootfs(t *testing.T) {
 	must(t, os.MkdirAll(hostDir, 0o755))
 	must(t, os.WriteFile(filepath.Join(hostDir, "f"), []byte("host-file"), 0o644))
 	link := filepath.Join(e.dir, "bundle-link")
-	var b string
-	b = e.bundle("c", func(s *specs.Spec) {
+	b := e.bundle("c", func(s *specs.Spec) {
 		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/mnt", Type: "bind", Source: filepath.Join(link, "rootfs", "data"), Options: []string{"rbind", "ro"}})
 		s.Process.Args = []string{"sh", "-c", "cat /mnt/f 2>/dev/null || echo not-host"}
 	})
