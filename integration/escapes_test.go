@@ -94,6 +94,14 @@ func withoutMountNS(s *specs.Spec) {
 	s.Linux.Namespaces = ns
 }
 
+// chrootOnly is withoutMountNS minus what needs a mount namespace (masks,
+// read-only paths, a read-only root), which create refuses without one.
+func chrootOnly(s *specs.Spec) {
+	withoutMountNS(s)
+	s.Linux.MaskedPaths, s.Linux.ReadonlyPaths = nil, nil
+	s.Root.Readonly = false
+}
+
 // Without a mount namespace the container is only chrooted: masks,
 // read-only paths, a read-only root and devices cannot be applied, so they
 // are refused rather than silently dropped. (Mounts are made, in the
@@ -101,10 +109,8 @@ func withoutMountNS(s *specs.Spec) {
 func TestNoMountNamespaceRefusesWhatItCannotApply(t *testing.T) {
 	e := newEnv(t)
 	bare := func(s *specs.Spec) {
-		withoutMountNS(s)
+		chrootOnly(s)
 		s.Mounts = nil
-		s.Linux.MaskedPaths, s.Linux.ReadonlyPaths = nil, nil
-		s.Root.Readonly = false
 		s.Process.Args = []string{"echo", "chrooted"}
 	}
 	cases := map[string]struct {
@@ -135,9 +141,7 @@ func TestNoMountNamespaceRefusesWhatItCannotApply(t *testing.T) {
 func TestNoMountNamespaceMountsAreRemoved(t *testing.T) {
 	e := newEnv(t)
 	b := e.bundle("c", func(s *specs.Spec) {
-		withoutMountNS(s)
-		s.Linux.MaskedPaths, s.Linux.ReadonlyPaths = nil, nil
-		s.Root.Readonly = false
+		chrootOnly(s)
 		s.Mounts = []specs.Mount{
 			{Destination: "/proc", Type: "proc", Source: "proc"},
 			{Destination: "/dev", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "mode=755"}},
@@ -159,9 +163,7 @@ func TestNoMountNamespaceMountsAreRemoved(t *testing.T) {
 	// An image symlink where a mount goes is resolved inside the rootfs: the
 	// mount never lands on the host's directory it names.
 	evil := e.bundle("evil", func(s *specs.Spec) {
-		withoutMountNS(s)
-		s.Linux.MaskedPaths, s.Linux.ReadonlyPaths = nil, nil
-		s.Root.Readonly = false
+		chrootOnly(s)
 		s.Mounts = []specs.Mount{{Destination: "/escape/x", Type: "tmpfs", Source: "tmpfs"}}
 		s.Process.Args = []string{"true"}
 	})
@@ -185,9 +187,7 @@ func TestNoMountNamespaceMountsAreRemoved(t *testing.T) {
 func TestNoMountNamespaceDeleteRemovesOnlyItsOwnMounts(t *testing.T) {
 	e := newEnv(t)
 	b := e.bundle("c", func(s *specs.Spec) {
-		withoutMountNS(s)
-		s.Linux.MaskedPaths, s.Linux.ReadonlyPaths = nil, nil
-		s.Root.Readonly = false
+		chrootOnly(s)
 		s.Mounts = []specs.Mount{
 			{Destination: "/sub/scratch", Type: "tmpfs", Source: "tmpfs"},
 			{Destination: "/ro", Type: "tmpfs", Source: "tmpfs", Options: []string{"ro"}},

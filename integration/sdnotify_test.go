@@ -13,27 +13,39 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
+// notifyListener is the caller's notify socket (what systemd would hold).
+func notifyListener(t *testing.T, e *env) (string, *net.UnixConn) {
+	path := filepath.Join(e.dir, "host-notify.sock")
+	ln, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path, Net: "unixgram"})
+	must(t, err)
+	t.Cleanup(func() { ln.Close() })
+	return path, ln
+}
+
+// withNotifySocket is a minirun command run with NOTIFY_SOCKET=sock, its
+// output to a file (a created container keeps a pipe open forever).
+func withNotifySocket(t *testing.T, e *env, sock string, args ...string) (*exec.Cmd, *os.File) {
+	cmd := exec.Command(minirun, append([]string{"--root", e.root}, args...)...)
+	cmd.Env = append(os.Environ(), "NOTIFY_SOCKET="+sock)
+	out, err := os.CreateTemp(e.dir, "out")
+	must(t, err)
+	t.Cleanup(func() { out.Close() })
+	cmd.Stdout, cmd.Stderr = out, out
+	return cmd, out
+}
+
 // With NOTIFY_SOCKET set (systemd Type=notify, podman --sdnotify=container),
 // the container gets a socket of its own at /run/notify/notify.sock, and
 // `start` relays its READY=1 to the caller's socket with MAINPID, as runc.
 func TestNotifySocketRelaysReady(t *testing.T) {
 	e := newEnv(t)
-	hostSock := filepath.Join(e.dir, "host-notify.sock")
-	ln, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: hostSock, Net: "unixgram"})
-	must(t, err)
-	defer ln.Close()
+	hostSock, ln := notifyListener(t, e)
 	b := e.bundle("c", func(s *specs.Spec) {
 		s.Process.Args = []string{"sh", "-c", "sleep 0.3; probe sdnotify READY=1; sleep 100"}
 	})
 	withNotify := func(args ...string) {
 		t.Helper()
-		cmd := exec.Command(minirun, append([]string{"--root", e.root}, args...)...)
-		cmd.Env = append(os.Environ(), "NOTIFY_SOCKET="+hostSock)
-		// A file, not a pipe: the created container keeps its stdio open.
-		out, err := os.CreateTemp(e.dir, "out")
-		must(t, err)
-		defer out.Close()
-		cmd.Stdout, cmd.Stderr = out, out
+		cmd, out := withNotifySocket(t, e, hostSock, args...)
 		if err := cmd.Run(); err != nil {
 			msg, _ := os.ReadFile(out.Name())
 			t.Fatalf("%v: %v\n%s", args, err, msg)
@@ -68,22 +80,13 @@ func TestNotifySocketRelaysReady(t *testing.T) {
 // READY=0 is not READY=1.
 func TestNotifySocketWaitDoesNotHoldTheLock(t *testing.T) {
 	e := newEnv(t)
-	hostSock := filepath.Join(e.dir, "host-notify.sock")
-	ln, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: hostSock, Net: "unixgram"})
-	must(t, err)
-	defer ln.Close()
+	hostSock, _ := notifyListener(t, e)
 	b := e.bundle("c", func(s *specs.Spec) {
 		s.Process.Args = []string{"sh", "-c", "probe sdnotify READY=0; sleep 100"}
 	})
-	env := append(os.Environ(), "NOTIFY_SOCKET="+hostSock)
-	out, err := os.CreateTemp(e.dir, "out")
-	must(t, err)
-	defer out.Close()
-	create := exec.Command(minirun, "--root", e.root, "create", "--bundle", b, "c")
-	create.Env, create.Stdout, create.Stderr = env, out, out
+	create, _ := withNotifySocket(t, e, hostSock, "create", "--bundle", b, "c")
 	must(t, create.Run())
-	start := exec.Command(minirun, "--root", e.root, "start", "c")
-	start.Env, start.Stdout, start.Stderr = env, out, out
+	start, _ := withNotifySocket(t, e, hostSock, "start", "c")
 	must(t, start.Start())
 	done := make(chan error, 1)
 	go func() { done <- start.Wait() }()

@@ -1,12 +1,9 @@
 package rootfs
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -67,12 +64,6 @@ func mountsDev(s *specs.Spec) bool {
 	return false
 }
 
-// mountEntry is one line of /proc/self/mountinfo: its id and mount point.
-type mountEntry struct {
-	id   int
-	path string
-}
-
 // MountsBelow lists the ids of the mounts whose mount point is strictly
 // below rootfs, for the parent's record before and after the init mounts.
 func MountsBelow(rootfs string) ([]int, error) {
@@ -84,30 +75,19 @@ func MountsBelow(rootfs string) ([]int, error) {
 	return ids, err
 }
 
-func mountsBelow(rootfs string) ([]mountEntry, error) {
-	f, err := os.Open("/proc/self/mountinfo")
+func mountsBelow(rootfs string) ([]mountInfo, error) {
+	mounts, err := readMountinfo("/proc/self/mountinfo")
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	prefix := strings.TrimSuffix(rootfs, "/") + "/"
-	var out []mountEntry
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 5 {
-			continue
-		}
-		id, err := strconv.Atoi(fields[0])
-		if err != nil {
-			continue
-		}
-		if p := unescapeMountinfo(fields[4]); strings.HasPrefix(p, prefix) {
-			out = append(out, mountEntry{id, p})
+	var out []mountInfo
+	for _, m := range mounts {
+		if strings.HasPrefix(m.point, prefix) {
+			out = append(out, m)
 		}
 	}
-	return out, sc.Err()
+	return out, nil
 }
 
 // UnmountHostMounts removes the mounts with the given ids, deepest first,
@@ -125,7 +105,7 @@ func UnmountHostMounts(rootfs string, ids []int) error {
 	if err != nil {
 		return fmt.Errorf("unmount the container's mounts: %w", err)
 	}
-	sort.Slice(entries, func(i, j int) bool { return len(entries[i].path) > len(entries[j].path) })
+	sort.Slice(entries, func(i, j int) bool { return len(entries[i].point) > len(entries[j].point) })
 	var first error
 	for _, e := range entries {
 		if !want[e.id] {
@@ -138,23 +118,23 @@ func UnmountHostMounts(rootfs string, ids []int) error {
 	return first
 }
 
-func unmountByID(e mountEntry) error {
+func unmountByID(e mountInfo) error {
 	how := unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC | unix.O_NOFOLLOW,
 		Resolve: unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS}
-	fd, err := unix.Openat2(unix.AT_FDCWD, e.path, &how)
+	fd, err := unix.Openat2(unix.AT_FDCWD, e.point, &how)
 	if err != nil {
 		return nil // moved or gone: not reachable without a link, left alone
 	}
 	defer unix.Close(fd)
 	var stx unix.Statx_t
 	if err := unix.Statx(fd, "", unix.AT_EMPTY_PATH|unix.AT_SYMLINK_NOFOLLOW, unix.STATX_MNT_ID, &stx); err != nil {
-		return fmt.Errorf("unmount %s: statx: %w", e.path, err)
+		return fmt.Errorf("unmount %s: statx: %w", e.point, err)
 	}
 	if int(stx.Mnt_id) != e.id || stx.Attributes&unix.STATX_ATTR_MOUNT_ROOT == 0 {
 		return nil // another mount there now: not ours to remove
 	}
 	if err := unix.Unmount(fdPath(fd), unix.MNT_DETACH); err != nil {
-		return fmt.Errorf("unmount %s: %w", e.path, err)
+		return fmt.Errorf("unmount %s: %w", e.point, err)
 	}
 	return nil
 }

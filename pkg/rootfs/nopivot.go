@@ -1,11 +1,8 @@
 package rootfs
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -44,48 +41,16 @@ func (b *builder) detachKernelFilesystems() error {
 // kernelFSMounts lists the mount points of whole (root "/") proc and sysfs
 // mounts that are not inside rootfs.
 func kernelFSMounts(mountinfo, rootfs string) ([]string, error) {
-	f, err := os.Open(mountinfo)
+	mounts, err := readMountinfo(mountinfo)
 	if err != nil {
-		return nil, fmt.Errorf("read mountinfo: %w", err)
+		return nil, err
 	}
-	defer f.Close()
 	var out []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		pre, post, ok := strings.Cut(sc.Text(), " - ")
-		fields, after := strings.Fields(pre), strings.Fields(post)
-		if !ok || len(fields) < 5 || len(after) < 1 {
+	for _, m := range mounts {
+		if m.root != "/" || (m.fstype != "proc" && m.fstype != "sysfs") || m.point == rootfs || strings.HasPrefix(m.point, rootfs+"/") {
 			continue
 		}
-		root, point, fstype := unescapeMountinfo(fields[3]), unescapeMountinfo(fields[4]), after[0]
-		if root != "/" || (fstype != "proc" && fstype != "sysfs") || point == rootfs || strings.HasPrefix(point, rootfs+"/") {
-			continue
-		}
-		out = append(out, point)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read mountinfo: %w", err)
+		out = append(out, m.point)
 	}
 	return out, nil
-}
-
-// unescapeMountinfo decodes the \ooo escapes mountinfo uses for space,
-// tab, newline and backslash in paths (proc(5)).
-func unescapeMountinfo(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var sb strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+4 <= len(s) {
-			if v, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
-				sb.WriteByte(byte(v))
-				i += 3
-				continue
-			}
-		}
-		sb.WriteByte(s[i])
-	}
-	return sb.String()
 }
