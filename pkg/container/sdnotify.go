@@ -65,8 +65,11 @@ type sdRelay struct {
 // created with a notify directory; nil otherwise.
 func listenSdNotify(st *state.Container) (*sdRelay, error) {
 	host := os.Getenv("NOTIFY_SOCKET")
+	if host == "" {
+		return nil, nil
+	}
 	dir := filepath.Join(st.Dir(), notifyDir)
-	if fi, err := os.Lstat(dir); host == "" || err != nil || !fi.IsDir() {
+	if fi, err := os.Lstat(dir); err != nil || !fi.IsDir() {
 		return nil, nil
 	}
 	path := filepath.Join(dir, "notify.sock")

@@ -76,12 +76,5 @@ func pinnedMappings(path string) (uidMap, gidMap []specs.LinuxIDMapping, err err
 	if n, _ := readyR.Read(ok[:]); n != 1 || ok[0] != 1 {
 		return nil, nil, fmt.Errorf("join user namespace %s: %w", path, errNoProcess)
 	}
-	dir := filepath.Join("/proc", strconv.Itoa(pid))
-	if uidMap, err = readMap(filepath.Join(dir, "uid_map")); err != nil {
-		return nil, nil, err
-	}
-	if gidMap, err = readMap(filepath.Join(dir, "gid_map")); err != nil {
-		return nil, nil, err
-	}
-	return uidMap, gidMap, nil
+	return mapsOf(filepath.Join("/proc", strconv.Itoa(pid)))
 }

@@ -59,7 +59,11 @@ func namespaceMappings(procRoot, path string) (uidMap, gidMap []specs.LinuxIDMap
 	if err != nil {
 		return nil, nil, err
 	}
-	dir := filepath.Join(procRoot, strconv.Itoa(pid))
+	return mapsOf(filepath.Join(procRoot, strconv.Itoa(pid)))
+}
+
+// mapsOf reads the uid_map and gid_map of the process whose /proc dir is dir.
+func mapsOf(dir string) (uidMap, gidMap []specs.LinuxIDMapping, err error) {
 	if uidMap, err = readMap(filepath.Join(dir, "uid_map")); err != nil {
 		return nil, nil, err
 	}
