@@ -370,8 +370,8 @@ func (b *builder) runRuntimeHooks() error {
 	return b.child.send(protocol.HookState{Message: protocol.Message{Kind: protocol.KindHooksDone}, State: stateJSON}, stepBound(nil))
 }
 
-func bootstrapFor(s *specs.Spec) namespaces.Bootstrap {
-	b := namespaces.Bootstrap{CloneFlags: namespaces.CloneFlags(s)}
+func bootstrapFor(s *specs.Spec) protocol.Bootstrap {
+	b := protocol.Bootstrap{CloneFlags: namespaces.CloneFlags(s)}
 	if namespaces.New(s, specs.UserNamespace) {
 		b.UIDMappings, b.GIDMappings = s.Linux.UIDMappings, s.Linux.GIDMappings
 		// Without CAP_SETUID the bootstrap can write only a map of the

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/minirun/minirun/pkg/namespaces"
 	"github.com/minirun/minirun/pkg/protocol"
 	"github.com/minirun/minirun/pkg/userns"
 	"golang.org/x/sys/unix"
@@ -17,7 +16,7 @@ import (
 // newgidmap are setuid programs the bootstrap, which runs before Go, does
 // not start), then lets the bootstrap release the child. It returns the
 // bootstrap's next frame. Any other frame (an error) is passed through.
-func answerMaps(sock *os.File, reply []byte, boot namespaces.Bootstrap) ([]byte, error) {
+func answerMaps(sock *os.File, reply []byte, boot protocol.Bootstrap) ([]byte, error) {
 	msg := string(reply)
 	if !strings.HasPrefix(msg, "maps ") {
 		return reply, nil

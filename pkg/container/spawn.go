@@ -20,7 +20,7 @@ import (
 
 // spawnSpec is what starting a child needs.
 type spawnSpec struct {
-	boot      namespaces.Bootstrap // JoinFds and LastFd are filled in here
+	boot      protocol.Bootstrap // JoinFds and LastFd are filled in here
 	joins     []namespaces.Join
 	preserved []*os.File // become fds 3.. in the child, in order
 	console   *os.File
@@ -71,7 +71,7 @@ func spawn(s spawnSpec) (*child, error) {
 	c := &child{sock: parentSock, fds: numbers, logs: initLogs}
 	boot := s.boot
 	for i, j := range s.joins {
-		boot.JoinFds = append(boot.JoinFds, namespaces.JoinFd{Flag: j.Kind.Flag, Fd: numbers.Joins[i]})
+		boot.JoinFds = append(boot.JoinFds, protocol.JoinFd{Flag: j.Kind.Flag, Fd: numbers.Joins[i]})
 	}
 	boot.LastFd = numbers.LastFd
 	cmd := &exec.Cmd{
@@ -120,7 +120,7 @@ func spawn(s spawnSpec) (*child, error) {
 	return c, nil
 }
 
-func bootstrap(cmd *exec.Cmd, sock *os.File, boot namespaces.Bootstrap, cg *cgroups.State) (int, error) {
+func bootstrap(cmd *exec.Cmd, sock *os.File, boot protocol.Bootstrap, cg *cgroups.State) (int, error) {
 	// Only a hybrid host's unified directory is joined from here.
 	if err := cg.JoinUnified(cmd.Process.Pid); err != nil {
 		return 0, err

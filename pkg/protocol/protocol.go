@@ -3,7 +3,7 @@
 // message table below is the whole contract.
 //
 //	step  direction        message            meaning
-//	1     parent -> boot   bootstrap frame    length-prefixed typed records: namespaces to join/create, id maps (pkg/namespaces/bootstrap.go)
+//	1     parent -> boot   bootstrap frame    length-prefixed typed records: namespaces to join/create, id maps (pkg/protocol/bootstrap.go)
 //	2     boot -> parent   "pid N"/"error X"  the cloned child's pid; the bootstrap process exits
 //	3     parent -> child  Config             what to build and run
 //	4     child -> parent  MountsReady        rootfs mounted, before pivot_root: run prestart/createRuntime hooks

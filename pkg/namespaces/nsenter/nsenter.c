@@ -6,7 +6,7 @@
 //
 // Protocol (one frame each way; a frame is a 4-byte big-endian length and a
 // body): the parent sends typed records (type, length, payload; see REC_*
-// below and pkg/namespaces/bootstrap.go):
+// below and pkg/protocol/bootstrap.go):
 //   join <CLONE_NEW* flag> <fd>      setns into an already opened namespace
 //   clone <flags>                    namespaces to create with the child
 //   uidmap / gidmap <c> <h> <size>   one id mapping for a new user ns
@@ -48,7 +48,7 @@
 #define MAX_CGROUPS 16
 #define MAX_PATH 4096
 
-// Record types of the bootstrap frame, as in pkg/namespaces/bootstrap.go.
+// Record types of the bootstrap frame, as in pkg/protocol/bootstrap.go.
 enum {
 	REC_CLONE = 1,
 	REC_JOIN = 2,
@@ -206,7 +206,7 @@ static void add_cgroup(struct bootstrap *b, const unsigned char *p, uint32_t len
 	b->cgroups[b->ncgroups++] = path;
 }
 
-// parse reads the records pkg/namespaces/bootstrap.go writes: a 2-byte
+// parse reads the records pkg/protocol/bootstrap.go writes: a 2-byte
 // type, a 4-byte length, the payload. Fixed-size records are checked for
 // their exact size, so no value can be read as another.
 static void parse(const unsigned char *body, uint32_t len, struct bootstrap *b)

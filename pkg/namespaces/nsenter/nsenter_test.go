@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/minirun/minirun/pkg/namespaces"
+	"github.com/minirun/minirun/pkg/protocol"
 	"golang.org/x/sys/unix"
 )
 
@@ -111,7 +111,7 @@ func TestConstructorClosesUnpassedFds(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer leak.Close()
-	frame, err := namespaces.Bootstrap{LastFd: 3}.Encode()
+	frame, err := protocol.Bootstrap{LastFd: 3}.Encode()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package namespaces
+package protocol
 
 import (
 	"encoding/binary"
@@ -63,6 +63,12 @@ const (
 // timeClocks are the clocks a time namespace offsets (time_namespaces(7)),
 // with their clock ids.
 var timeClocks = map[string]uint32{"monotonic": 1, "boottime": 7}
+
+// ClockID is the id the frame carries for a clock a time namespace offsets.
+func ClockID(name string) (uint32, bool) {
+	id, ok := timeClocks[name]
+	return id, ok
+}
 
 // Encode renders the frame nsenter.c parses. It refuses values the
 // constructor could not take as they are, rather than altering them.
