@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -139,9 +138,9 @@ func bootstrap(cmd *exec.Cmd, sock *os.File, boot protocol.Bootstrap, cg *cgroup
 	if err := protocol.WriteFrame(sock, frame); err != nil {
 		return 0, fmt.Errorf("send bootstrap: %w", err)
 	}
-	reply, err := protocol.ReadFrame(sock)
-	if err == nil && boot.ParentMaps {
-		if reply, err = answerMaps(sock, reply, boot); err != nil {
+	reply, err := readBootReply(sock)
+	if err == nil && reply.Kind == protocol.ReplyMaps && boot.ParentMaps {
+		if reply, err = answerMaps(sock, reply.Pid, boot); err != nil {
 			cmd.Wait()
 			return 0, err
 		}
@@ -151,18 +150,15 @@ func bootstrap(cmd *exec.Cmd, sock *os.File, boot protocol.Bootstrap, cg *cgroup
 	if err != nil {
 		return 0, bootstrapFailed(err, werr, bound)
 	}
-	if m, ok := goInitReply(reply); ok {
-		return 0, fmt.Errorf("the namespace bootstrap did not run (minirun built with CGO_ENABLED=0?): %s", m.Error)
+	switch reply.Kind {
+	case protocol.ReplyPid:
+		return reply.Pid, nil
+	case protocol.ReplyError:
+		return 0, errors.New(reply.Err)
+	case protocol.ReplyFromInit:
+		return 0, fmt.Errorf("the namespace bootstrap did not run (minirun built with CGO_ENABLED=0?): %s", reply.Err)
 	}
-	msg := string(reply)
-	if strings.HasPrefix(msg, "error ") {
-		return 0, errors.New(strings.TrimPrefix(msg, "error "))
-	}
-	pid, err := strconv.Atoi(strings.TrimPrefix(msg, "pid "))
-	if err != nil || !strings.HasPrefix(msg, "pid ") || pid <= 0 {
-		return 0, fmt.Errorf("bootstrap: unexpected reply %q", msg)
-	}
-	return pid, nil
+	return 0, fmt.Errorf("bootstrap: unexpected reply type %d", reply.Kind)
 }
 
 func joinFiles(js []namespaces.Join) []*os.File {

@@ -1,8 +1,6 @@
 package protocol
 
 import (
-	"encoding/json"
-
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
@@ -37,9 +35,3 @@ const (
 	MountNSJoined = "joined" // build the rootfs inside the joined namespace, as runc does
 	MountNSHost   = "host"   // no mount namespace: chroot only, never touch the host's mounts
 )
-
-// HookState rides on HooksDone and Start: the state JSON hooks get on stdin.
-type HookState struct {
-	Message
-	State json.RawMessage `json:"state,omitempty"`
-}
