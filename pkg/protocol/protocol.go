@@ -8,26 +8,27 @@
 // many bytes of payload, all big-endian. The bootstrap frame holds many
 // records; every other frame holds exactly one.
 //
-//	step  direction           type  message        payload
-//	1     parent -> boot      1-9   bootstrap      records: clone, join, uid/gid maps, setgroups, timens, cgroup, lastfd, parentmaps (bootstrap.go)
-//	1a    boot -> parent      18    maps-request   u32 child pid: an unprivileged runtime writes its maps (parentmaps only)
-//	1b    parent -> boot      19    maps-ok        empty: the maps are written, release the child
-//	      parent -> boot      20    maps-abort     empty: they could not be; the bootstrap exits
-//	2     boot -> parent      16    pid            u32: the cloned child's pid; the bootstrap exits
-//	      boot/child -> parent 17   boot-error     bytes: why the bootstrap, or its clone before Go, failed; it exits
-//	3     parent -> init      32    config         JSON Config: what to build and run
-//	4     init -> parent      33    mounts-ready   empty: rootfs mounted, before pivot_root: run prestart/createRuntime hooks
-//	5     parent -> init      34    hooks-done     JSON state: hooks succeeded; continue
-//	6     init -> parent      35    ready          empty: create: waiting for start; exec: about to execve
-//	7     start -> init       36    start          JSON state (on start.sock): run startContainer hooks and execve
-//	any   init -> parent      37    error          bytes: a step failed; the child exits
+//	step  direction             type  message        payload
+//	1     parent -> boot        1-9   bootstrap      records: clone, join, uid/gid maps, setgroups, timens, cgroup, lastfd, parentmaps (bootstrap.go)
+//	1a    boot -> parent        18    maps-request   u32 child pid: an unprivileged runtime writes its maps (parentmaps only)
+//	1b    parent -> boot        19    maps-ok        empty: the maps are written, release the child
+//	      parent -> boot        20    maps-abort     empty: they could not be; the bootstrap exits
+//	1c    boot -> clone         pipe  "g"            one byte: released (nsenter.c child_wait; not a frame)
+//	2     boot -> parent        16    pid            u32: the cloned child's pid; the bootstrap exits
+//	      boot, clone -> parent 17    boot-error     bytes: why the bootstrap, or its clone before Go, failed; it exits
+//	3     parent -> init        32    config         JSON Config: what to build and run, Fds the slot numbers
+//	4     init -> parent        33    mounts-ready   empty: rootfs mounted, before pivot_root: run prestart/createRuntime hooks
+//	5     parent -> init        34    hooks-done     JSON state: hooks succeeded; continue
+//	-     init -> console sock  SCM   pty master     Fds.Console; the fd's name as payload (pkg/console SendFd)
+//	-     init -> listener      SCM   notify fd      Fds.Listener; JSON ContainerProcessState (pkg/seccomp notify.go)
+//	6     init -> parent        35    ready          empty: create: waiting for start; exec: about to execve
+//	7     start -> init         36    start          JSON state (on start.sock, Fds.Start): run startContainer hooks and execve
+//	any   init -> parent        37    error          bytes: a step failed; the child exits
+//	any   init -> parent        pipe  log lines      Fds.Log, under --debug only: JSON log lines, not frames (pkg/logs)
 //
-// Fds reach the child two ways. Inherited ones sit at the numbers
-// FdSlots.Layout gives (fds.go), named in the bootstrap frame (joins,
-// lastfd) and in Config.Fds; the init's log pipe is one, and it carries
-// JSON log lines, not frames. Passed ones go with SCM_RIGHTS outside this
-// socket: the pty master over the console socket (pkg/console) and the
-// seccomp notify fd to the listener (pkg/seccomp notify.go).
+// Inherited fds sit at the numbers FdSlots.Layout gives (fds.go), named in
+// the bootstrap frame (join, lastfd) and in Config.Fds; the SCM_RIGHTS
+// rows go over those inherited sockets, not over this one.
 //
 // An exec child sends ready and then execve(2)s: the socket is
 // close-on-exec, so EOF after ready tells the parent the exec happened,
