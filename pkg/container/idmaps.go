@@ -38,5 +38,16 @@ func readBootReply(sock *os.File) (protocol.BootReply, error) {
 	if err != nil {
 		return protocol.BootReply{}, err
 	}
-	return protocol.DecodeBootReply(body)
+	r, err := protocol.DecodeBootReply(body)
+	if err != nil {
+		// A garbled reply may be a maps request: the abort ends a
+		// bootstrap waiting for an answer now, not at the watchdog.
+		protocol.WriteFrame(sock, protocol.MapsAnswer(false))
+		return r, badReply{err}
+	}
+	return r, nil
 }
+
+// badReply is a reply that came but did not decode: the bootstrap's exit
+// status that follows would say less than the reply's fault.
+type badReply struct{ error }

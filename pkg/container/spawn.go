@@ -147,6 +147,10 @@ func bootstrap(cmd *exec.Cmd, sock *os.File, boot protocol.Bootstrap, cg *cgroup
 	}
 	logs.Debugf("spawn: child cloned")
 	werr := cmd.Wait()
+	var bad badReply
+	if errors.As(err, &bad) {
+		return 0, err
+	}
 	if err != nil {
 		return 0, bootstrapFailed(err, werr, bound)
 	}
