@@ -1,7 +1,6 @@
 package container
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -47,7 +46,7 @@ func (c *child) expect(kind string, d time.Duration) error {
 }
 
 // send writes v to the child, at most d blocked on a child not reading.
-func (c *child) send(v any, d time.Duration) error {
+func (c *child) send(v protocol.Outgoing, d time.Duration) error {
 	c.sock.SetDeadline(time.Now().Add(d))
 	return c.explain(protocol.Send(c.sock, v), d)
 }
@@ -101,17 +100,6 @@ func bootstrapFailed(err, werr error, d time.Duration) error {
 func watchdog(cmd *exec.Cmd, d time.Duration) (stop func()) {
 	t := time.AfterFunc(d, func() { cmd.Process.Kill() })
 	return func() { t.Stop() }
-}
-
-// goInitReply recognizes a reply from `minirun init` itself: the C
-// bootstrap never ran, so the Go init read the bootstrap frame as its
-// config and answered with an Error message.
-func goInitReply(reply []byte) (protocol.Message, bool) {
-	var m protocol.Message
-	if len(reply) == 0 || reply[0] != '{' || json.Unmarshal(reply, &m) != nil {
-		return m, false
-	}
-	return m, m.Kind == protocol.KindError
 }
 
 // timedOut names a start that ran into its deadline.

@@ -232,7 +232,7 @@ func (b *builder) build() (*created, error) {
 		defer pidfdSock.Close()
 	}
 	b.child, err = spawn(spawnSpec{boot: bootstrapFor(b.spec), joins: joins, preserved: preserved,
-		console: consoleSock, start: startLn, listener: listener, cgroup: b.cg, sources: b.srcs.files,
+		console: consoleSock, start: startLn, listener: listener, cgroup: b.cg, sources: b.srcs.byIndex(),
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
 	if err != nil {
 		return nil, fmt.Errorf("start container init: %w", err)
@@ -319,11 +319,10 @@ func (b *builder) handOver(bpf []byte) (err error) {
 	cfg := protocol.Config{ID: b.o.ID, Spec: b.spec, Rootfs: b.st.Rootfs, NoPivot: b.o.NoPivot,
 		MountNS:      mountNSMode(b.spec),
 		NoNewKeyring: b.o.NoNewKeyring, InUserNS: namespaces.Has(b.spec, specs.UserNamespace),
-		CgroupDirs: b.cg.Dirs(), ConsoleFd: c.consoleFd, StartFd: c.startFd, FirstFreeFd: c.firstFreeFd, LogFd: c.logFd,
+		CgroupDirs: b.cg.Dirs(), Fds: c.fds,
 		RelayedTerminal: b.spec.Process.Terminal && b.o.ConsoleSocket == "",
-		Seccomp:         bpf, SeccompListenerFd: c.listenerFd,
-		SeccompState:   notifyState(b.spec, b.st.SpecState("creating"), c.pid),
-		MountSourceFds: b.srcs.fds(c)}
+		Seccomp:         bpf,
+		SeccompState:    notifyState(b.spec, b.st.SpecState("creating"), c.pid)}
 	if sc := b.spec.Linux.Seccomp; sc != nil {
 		cfg.SeccompFlags = seccomp.LoadFlags(sc)
 	}
@@ -371,8 +370,8 @@ func (b *builder) runRuntimeHooks() error {
 	return b.child.send(protocol.HookState{Message: protocol.Message{Kind: protocol.KindHooksDone}, State: stateJSON}, stepBound(nil))
 }
 
-func bootstrapFor(s *specs.Spec) namespaces.Bootstrap {
-	b := namespaces.Bootstrap{CloneFlags: namespaces.CloneFlags(s)}
+func bootstrapFor(s *specs.Spec) protocol.Bootstrap {
+	b := protocol.Bootstrap{CloneFlags: namespaces.CloneFlags(s)}
 	if namespaces.New(s, specs.UserNamespace) {
 		b.UIDMappings, b.GIDMappings = s.Linux.UIDMappings, s.Linux.GIDMappings
 		// Without CAP_SETUID the bootstrap can write only a map of the

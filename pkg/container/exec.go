@@ -175,10 +175,10 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	if fault.Is(fault.StopInit) {
 		unix.Kill(c.pid, unix.SIGSTOP)
 	}
-	cfg := protocol.Config{Exec: true, ID: l.st.ID, Spec: spec, ConsoleFd: c.consoleFd, StartFd: -1, LogFd: c.logFd,
+	cfg := protocol.Config{Exec: true, ID: l.st.ID, Spec: spec, Fds: c.fds,
 		RelayedTerminal: spec.Process.Terminal && o.ConsoleSocket == "",
-		FirstFreeFd:     c.firstFreeFd, Seccomp: bpf, SeccompListenerFd: c.listenerFd,
-		SeccompState: notifyState(spec, l.st.SpecState("running"), c.pid)}
+		Seccomp:         bpf,
+		SeccompState:    notifyState(spec, l.st.SpecState("running"), c.pid)}
 	if spec.Linux.Seccomp != nil {
 		cfg.SeccompFlags = seccomp.LoadFlags(spec.Linux.Seccomp)
 	}

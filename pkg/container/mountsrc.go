@@ -34,14 +34,14 @@ func (m *mountSources) Close() {
 	}
 }
 
-// fds maps each mount index to its tree's fd in the child.
-func (m *mountSources) fds(c *child) map[int]int {
+// byIndex names each tree by its mount index, the slot the child finds it in.
+func (m *mountSources) byIndex() map[int]*os.File {
 	if len(m.index) == 0 {
 		return nil
 	}
-	out := map[int]int{}
+	out := map[int]*os.File{}
 	for k, i := range m.index {
-		out[i] = c.sourceFds[k]
+		out[i] = m.files[k]
 	}
 	return out
 }

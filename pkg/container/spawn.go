@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -20,7 +19,7 @@ import (
 
 // spawnSpec is what starting a child needs.
 type spawnSpec struct {
-	boot      namespaces.Bootstrap // JoinFds are filled in here
+	boot      protocol.Bootstrap // JoinFds and LastFd are filled in here
 	joins     []namespaces.Join
 	preserved []*os.File // become fds 3.. in the child, in order
 	console   *os.File
@@ -30,21 +29,16 @@ type spawnSpec struct {
 	stdin     *os.File
 	stdout    *os.File
 	stderr    *os.File
-	sources   []*os.File // bind source trees, see rootfs.OpenSources
+	sources   map[int]*os.File // mount index -> bind source tree, see rootfs.OpenSources
 }
 
 // child is a spawned init or exec process, released from the bootstrap.
 type child struct {
-	pid         int
-	sock        *os.File
-	consoleFd   int
-	startFd     int
-	listenerFd  int
-	firstFreeFd int
-	sourceFds   []int // in the child, in the order of spawnSpec.sources
-	reaped      bool  // waited for: its pid is no longer ours to signal
-	logFd       int   // the init's log pipe in the child, -1 without one
-	logs        *initLogs
+	pid    int
+	sock   *os.File
+	fds    protocol.ChildFds // what the child holds, for its Config
+	reaped bool              // waited for: its pid is no longer ours to signal
+	logs   *initLogs
 }
 
 // spawn starts the binary as `minirun init` from a read-only clone of its
@@ -65,35 +59,23 @@ func spawn(s spawnSpec) (*child, error) {
 	}
 	parentSock, childSock := os.NewFile(uintptr(fds[0]), "init-parent"), os.NewFile(uintptr(fds[1]), "init-child")
 
-	extra := append([]*os.File{}, s.preserved...)
-	add := func(f *os.File) int {
-		if f == nil {
-			return -1
-		}
-		extra = append(extra, f)
-		return 2 + len(extra)
-	}
-	c := &child{sock: parentSock, firstFreeFd: 3 + len(s.preserved)}
-	sockFd := add(childSock)
-	c.consoleFd, c.startFd, c.listenerFd = add(s.console), add(s.start), add(s.listener)
-	for _, f := range s.sources {
-		c.sourceFds = append(c.sourceFds, add(f))
-	}
-	c.logs, err = newInitLogs()
+	initLogs, err := newInitLogs()
 	if err != nil {
 		parentSock.Close()
 		childSock.Close()
 		return nil, err
 	}
-	c.logFd = add(c.logs.childEnd())
+	extra, numbers := protocol.FdSlots{Preserved: s.preserved, Sock: childSock, Console: s.console, Start: s.start,
+		Listener: s.listener, Log: initLogs.childEnd(), MountSources: s.sources, Joins: joinFiles(s.joins)}.Layout()
+	c := &child{sock: parentSock, fds: numbers, logs: initLogs}
 	boot := s.boot
-	for _, j := range s.joins {
-		boot.JoinFds = append(boot.JoinFds, namespaces.JoinFd{Flag: j.Kind.Flag, Fd: add(j.File)})
+	for i, j := range s.joins {
+		boot.JoinFds = append(boot.JoinFds, protocol.JoinFd{Flag: j.Kind.Flag, Fd: numbers.Joins[i]})
 	}
-	boot.LastFd = 2 + len(extra)
+	boot.LastFd = numbers.LastFd
 	cmd := &exec.Cmd{
 		Args:       []string{"minirun", "init"},
-		Env:        []string{protocol.BootstrapEnv + "=" + strconv.Itoa(sockFd)},
+		Env:        []string{protocol.BootstrapEnv + "=" + strconv.Itoa(numbers.Sock)},
 		Stdin:      s.stdin,
 		Stdout:     s.stdout,
 		Stderr:     s.stderr,
@@ -137,7 +119,7 @@ func spawn(s spawnSpec) (*child, error) {
 	return c, nil
 }
 
-func bootstrap(cmd *exec.Cmd, sock *os.File, boot namespaces.Bootstrap, cg *cgroups.State) (int, error) {
+func bootstrap(cmd *exec.Cmd, sock *os.File, boot protocol.Bootstrap, cg *cgroups.State) (int, error) {
 	// Only a hybrid host's unified directory is joined from here.
 	if err := cg.JoinUnified(cmd.Process.Pid); err != nil {
 		return 0, err
@@ -156,30 +138,39 @@ func bootstrap(cmd *exec.Cmd, sock *os.File, boot namespaces.Bootstrap, cg *cgro
 	if err := protocol.WriteFrame(sock, frame); err != nil {
 		return 0, fmt.Errorf("send bootstrap: %w", err)
 	}
-	reply, err := protocol.ReadFrame(sock)
-	if err == nil && boot.ParentMaps {
-		if reply, err = answerMaps(sock, reply, boot); err != nil {
+	reply, err := readBootReply(sock)
+	if err == nil && reply.Kind == protocol.ReplyMaps && boot.ParentMaps {
+		if reply, err = answerMaps(sock, reply.Pid, boot); err != nil {
 			cmd.Wait()
 			return 0, err
 		}
 	}
 	logs.Debugf("spawn: child cloned")
 	werr := cmd.Wait()
+	var bad badReply
+	if errors.As(err, &bad) {
+		return 0, err
+	}
 	if err != nil {
 		return 0, bootstrapFailed(err, werr, bound)
 	}
-	if m, ok := goInitReply(reply); ok {
-		return 0, fmt.Errorf("the namespace bootstrap did not run (minirun built with CGO_ENABLED=0?): %s", m.Error)
+	switch reply.Kind {
+	case protocol.ReplyPid:
+		return reply.Pid, nil
+	case protocol.ReplyError:
+		return 0, errors.New(reply.Err)
+	case protocol.ReplyFromInit:
+		return 0, fmt.Errorf("the namespace bootstrap did not run (minirun built with CGO_ENABLED=0?): %s", reply.Err)
 	}
-	msg := string(reply)
-	if strings.HasPrefix(msg, "error ") {
-		return 0, errors.New(strings.TrimPrefix(msg, "error "))
+	return 0, fmt.Errorf("bootstrap: unexpected reply type %d", reply.Kind)
+}
+
+func joinFiles(js []namespaces.Join) []*os.File {
+	out := make([]*os.File, 0, len(js))
+	for _, j := range js {
+		out = append(out, j.File)
 	}
-	pid, err := strconv.Atoi(strings.TrimPrefix(msg, "pid "))
-	if err != nil || !strings.HasPrefix(msg, "pid ") || pid <= 0 {
-		return 0, fmt.Errorf("bootstrap: unexpected reply %q", msg)
-	}
-	return pid, nil
+	return out
 }
 
 // kill stops a child that failed before it was handed over, and reaps it;

@@ -130,7 +130,7 @@ func buildRootfs(c *protocol.Config) (*containerRoot, error) {
 			return r, err
 		}
 		fd, err := rootfs.MountInHostNamespace(rootfs.Config{Spec: c.Spec, Rootfs: c.Rootfs, InUserNS: c.InUserNS,
-			CgroupDirs: c.CgroupDirs, MountLabel: mountLabel(c.Spec), SourceFds: c.MountSourceFds})
+			CgroupDirs: c.CgroupDirs, MountLabel: mountLabel(c.Spec), SourceFds: c.Fds.MountSources})
 		if err != nil {
 			return nil, err
 		}
@@ -142,7 +142,7 @@ func buildRootfs(c *protocol.Config) (*containerRoot, error) {
 		// podman runs the runtime inside its own, where mknod and sysfs are
 		// refused just the same.
 		InUserNS: c.InUserNS || userns.InNonHostUserNS(), CgroupDirs: c.CgroupDirs, MountLabel: mountLabel(s),
-		SourceFds: c.MountSourceFds})
+		SourceFds: c.Fds.MountSources})
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +202,7 @@ func (r *containerRoot) enterRoot(cwd string) error {
 // and execs. The connection is close-on-exec: `start` reads EOF on success
 // and an error message otherwise.
 func waitForStart(c *protocol.Config, p *prepared) error {
-	ln := os.NewFile(uintptr(c.StartFd), "start.sock")
+	ln := os.NewFile(uintptr(c.Fds.Start), "start.sock")
 	l, err := net.FileListener(ln)
 	ln.Close()
 	if err != nil {

@@ -44,15 +44,15 @@ func run(sock *os.File) error {
 	if err := protocol.Recv(sock, &c); err != nil {
 		return fmt.Errorf("init: read config: %w", err)
 	}
-	for _, f := range []int{c.ConsoleFd, c.StartFd} {
+	for _, f := range []int{c.Fds.Console, c.Fds.Start} {
 		if f >= 0 {
 			unix.CloseOnExec(f)
 		}
 	}
-	if c.LogFd >= 3 {
-		unix.CloseOnExec(c.LogFd)
+	if c.Fds.Log >= 3 {
+		unix.CloseOnExec(c.Fds.Log)
 		// Under --debug: what the init logs reaches the runtime's log.
-		logs.ToPipe(os.NewFile(uintptr(c.LogFd), "init-log"), true)
+		logs.ToPipe(os.NewFile(uintptr(c.Fds.Log), "init-log"), true)
 		logs.Debugf("config received (%s)", map[bool]string{true: "exec", false: "create"}[c.Exec])
 	}
 	if c.Exec {

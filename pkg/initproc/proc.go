@@ -142,10 +142,10 @@ func setupConsole(c *protocol.Config, root int) (*os.File, error) {
 	if !c.Spec.Process.Terminal {
 		return nil, nil
 	}
-	if c.ConsoleFd < 0 {
+	if c.Fds.Console < 0 {
 		return nil, fmt.Errorf("process.terminal: a console socket is required")
 	}
-	sock := os.NewFile(uintptr(c.ConsoleFd), "console-socket")
+	sock := os.NewFile(uintptr(c.Fds.Console), "console-socket")
 	defer sock.Close()
 	ptmx, err := rootfs.OpenInRoot(root, "/dev/pts/ptmx", unix.O_RDWR|unix.O_NOCTTY)
 	if err != nil {

@@ -45,9 +45,9 @@ func prepareProcess(c *protocol.Config, lsm *lsmAttrs) (*prepared, error) {
 	default:
 		defer unix.Close(cwd)
 	}
-	k := realKernel{lsm: lsm, listenerFd: -1, firstFree: c.FirstFreeFd}
+	k := realKernel{lsm: lsm, listenerFd: -1, firstFree: c.Fds.FirstFree}
 	if seccomp.UsesNotify(c.Spec.Linux.Seccomp) {
-		k.listenerFd, k.notifyState = c.SeccompListenerFd, c.SeccompState
+		k.listenerFd, k.notifyState = c.Fds.Listener, c.SeccompState
 	}
 	out, err := applySecurity(k, c, cwd)
 	// The exec labels are written: the attr files, on a procfs of the
@@ -68,7 +68,7 @@ func prepareProcess(c *protocol.Config, lsm *lsmAttrs) (*prepared, error) {
 func applySecurity(k kernel, c *protocol.Config, cwd int) (*prepared, error) {
 	p := c.Spec.Process
 	// process.rlimits are set in exec(), see package rlimits.
-	out := &prepared{k: k, argv: p.Args, env: p.Env, firstFree: c.FirstFreeFd, rlimits: p.Rlimits}
+	out := &prepared{k: k, argv: p.Args, env: p.Env, firstFree: c.Fds.FirstFree, rlimits: p.Rlimits}
 	attrs, err := attrsOf(c)
 	if err != nil {
 		return nil, err

@@ -48,7 +48,7 @@ func TestSecurityOrder(t *testing.T) {
 	for _, c := range cases {
 		s := &specs.Spec{Process: &specs.Process{Args: []string{"x"}, NoNewPrivileges: c.nnp, User: specs.User{UID: c.uid}},
 			Linux: &specs.Linux{}}
-		cfg := &protocol.Config{Spec: s, FirstFreeFd: 3}
+		cfg := &protocol.Config{Spec: s, Fds: protocol.ChildFds{FirstFree: 3}}
 		if c.seccomp {
 			s.Linux.Seccomp = &specs.LinuxSeccomp{DefaultAction: specs.ActAllow}
 			cfg.Seccomp = make([]byte, 8)

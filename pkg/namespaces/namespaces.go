@@ -1,12 +1,14 @@
 // Package namespaces owns the linux.namespaces section: which namespaces a
-// container creates and which it joins, their validation, and the bootstrap
-// message that tells the pre-Go constructor (subpackage nsenter) what to do.
+// container creates and which it joins, and their validation. The pre-Go
+// constructor that joins and creates them is the subpackage nsenter; the
+// frame it reads is pkg/protocol's (bootstrap.go).
 package namespaces
 
 import (
 	"fmt"
 	"os"
 
+	"github.com/minirun/minirun/pkg/protocol"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
@@ -65,7 +67,7 @@ func Validate(s *specs.Spec) error {
 // (time_namespaces(7)) and nanoseconds below one second.
 func validateTimeOffsets(offsets map[string]specs.LinuxTimeOffset) error {
 	for clock, off := range offsets {
-		if _, ok := timeClocks[clock]; !ok {
+		if _, ok := protocol.ClockID(clock); !ok {
 			return fmt.Errorf("linux.timeOffsets: unknown clock %q (monotonic or boottime)", clock)
 		}
 		if off.Nanosecs >= 1e9 {

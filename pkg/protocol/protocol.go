@@ -1,51 +1,80 @@
-// Package protocol owns the messages between the runtime (parent) and the
-// container's init or exec process (child). Both sides import it, so the
-// message table below is the whole contract.
+// Package protocol owns the messages between the runtime (parent) and its
+// children: the pre-Go bootstrap (pkg/namespaces/nsenter/nsenter.c) and
+// the container's init or exec process. Both Go sides import it and the C
+// constructor mirrors it, so the table below is the whole contract.
 //
-//	step  direction        message            meaning
-//	1     parent -> boot   bootstrap frame    length-prefixed typed records: namespaces to join/create, id maps (pkg/namespaces/bootstrap.go)
-//	2     boot -> parent   "pid N"/"error X"  the cloned child's pid; the bootstrap process exits
-//	3     parent -> child  Config             what to build and run
-//	4     child -> parent  MountsReady        rootfs mounted, before pivot_root: run prestart/createRuntime hooks
-//	5     parent -> child  HooksDone          hooks succeeded; continue
-//	6     child -> parent  Ready              create: created, waiting for start; exec: about to execve
-//	any   child -> parent  Error              a step failed; the child exits
+// Every frame is a 4-byte big-endian length and a body, written in one
+// write. A body is typed records: a 2-byte type, a 4-byte length and that
+// many bytes of payload, all big-endian. The bootstrap frame holds many
+// records; every other frame holds exactly one.
 //
-// An exec child sends Ready and then execve(2)s: the socket is close-on-exec,
-// so EOF after Ready tells the parent the exec happened, and an Error frame
-// tells it why not. `start` talks to a created init the same way over the
-// start socket: it sends Start, and EOF means the user process was exec'd.
+//	step  direction             type  message        payload
+//	1     parent -> boot        1-9   bootstrap      records: clone, join, uid/gid maps, setgroups, timens, cgroup, lastfd, parentmaps (bootstrap.go)
+//	1a    boot -> parent        18    maps-request   u32 child pid: an unprivileged runtime writes its maps (parentmaps only)
+//	1b    parent -> boot        19    maps-ok        empty: the maps are written, release the child
+//	      parent -> boot        20    maps-abort     empty: they could not be; the bootstrap exits
+//	1c    boot -> clone         pipe  "g"            one byte: released (nsenter.c child_wait; not a frame)
+//	2     boot -> parent        16    pid            u32: the cloned child's pid; the bootstrap exits
+//	      boot, clone -> parent 17    boot-error     bytes: why the bootstrap, or its clone before Go, failed; it exits
+//	3     parent -> init        32    config         JSON Config: what to build and run, Fds the slot numbers
+//	4     init -> parent        33    mounts-ready   empty: rootfs mounted, before pivot_root: run prestart/createRuntime hooks
+//	5     parent -> init        34    hooks-done     JSON state: hooks succeeded; continue
+//	-     init -> console sock  SCM   pty master     Fds.Console; the fd's name as payload (pkg/console SendFd)
+//	-     init -> listener      SCM   notify fd      Fds.Listener; JSON ContainerProcessState (pkg/seccomp notify.go)
+//	6     init -> parent        35    ready          empty: create: waiting for start; exec: about to execve
+//	7     start -> init         36    start          JSON state (on start.sock, Fds.Start): run startContainer hooks and execve
+//	any   init -> parent        37    error          bytes: a step failed; the child exits
+//	any   init -> parent        pipe  log lines      Fds.Log, under --debug only: JSON log lines, not frames (pkg/logs)
+//
+// Inherited fds sit at the numbers FdSlots.Layout gives (fds.go), named in
+// the bootstrap frame (join, lastfd) and in Config.Fds; the SCM_RIGHTS
+// rows go over those inherited sockets, not over this one.
+//
+// An exec child sends ready and then execve(2)s: the socket is
+// close-on-exec, so EOF after ready tells the parent the exec happened,
+// and an error tells it why not. `start` talks to a created init the same
+// way over the start socket: it sends start, and EOF means the user
+// process was exec'd. The parent bounds every read with a deadline.
 package protocol
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 )
 
-// Message kinds.
+// Record types, as in the table; nsenter.c mirrors those up to 20.
 const (
-	KindMountsReady = "mounts-ready"
-	KindHooksDone   = "hooks-done"
-	KindReady       = "ready"
-	KindError       = "error"
-	KindStart       = "start"
+	recClone     = 1 // u64 clone flags
+	recJoin      = 2 // u32 CLONE_NEW* flag, u32 fd
+	recUIDMap    = 3 // u32 container id, u32 host id, u32 size
+	recGIDMap    = 4 // same
+	recSetgroups = 5 // empty: write "deny" to setgroups before gid_map
+	recTimeNS    = 6 // u32 clock id, i64 seconds, u32 nanoseconds
+	recCgroup    = 7 // bytes: absolute path of a v1 tasks file
+	recLastFd    = 8 // u32 highest fd to keep
+	recParentMap = 9 // empty: ask with maps-request, wait for maps-ok, then release the child
+
+	recPid         = 16
+	recBootError   = 17
+	recMapsRequest = 18
+	recMapsOK      = 19
+	recMapsAbort   = 20
+
+	msgConfig      = 32
+	msgMountsReady = 33
+	msgHooksDone   = 34
+	msgReady       = 35
+	msgStart       = 36
+	msgError       = 37
 )
 
 // BootstrapEnv names the inherited socket the C constructor talks on.
 const BootstrapEnv = "_MINIRUN_BOOTSTRAP"
 
-// maxFrame bounds what either side will allocate for one frame.
+// maxFrame bounds what either Go side will allocate for one frame.
 const maxFrame = 16 << 20
-
-// Message is one step of the exchange after the bootstrap.
-type Message struct {
-	Kind  string `json:"kind"`
-	Error string `json:"error,omitempty"`
-}
 
 // ErrClosed reports that the peer closed the socket between frames.
 var ErrClosed = errors.New("peer closed the connection")
@@ -81,49 +110,4 @@ func ReadFrame(r io.Reader) ([]byte, error) {
 		return nil, fmt.Errorf("read frame body: %w", err)
 	}
 	return body, nil
-}
-
-// Send writes v as a JSON frame.
-func Send(w io.Writer, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("encode message: %w", err)
-	}
-	return WriteFrame(w, b)
-}
-
-// Recv reads a JSON frame into v. A frame in the bootstrap's text form
-// "error ..." (sent by the C side) comes back as an error.
-func Recv(r io.Reader, v any) error {
-	b, err := ReadFrame(r)
-	if err != nil {
-		return err
-	}
-	if s := string(b); strings.HasPrefix(s, "error ") {
-		return errors.New(strings.TrimPrefix(s, "error "))
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("decode message: %w", err)
-	}
-	return nil
-}
-
-// Expect reads a Message and checks its kind; an Error message becomes an error.
-func Expect(r io.Reader, kind string) error {
-	var m Message
-	if err := Recv(r, &m); err != nil {
-		return err
-	}
-	if m.Kind == KindError {
-		return errors.New(m.Error)
-	}
-	if m.Kind != kind {
-		return fmt.Errorf("protocol: got %q, want %q", m.Kind, kind)
-	}
-	return nil
-}
-
-// SendError reports a failed step; the child exits after it.
-func SendError(w io.Writer, err error) error {
-	return Send(w, Message{Kind: KindError, Error: err.Error()})
 }

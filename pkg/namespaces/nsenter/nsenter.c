@@ -4,21 +4,24 @@
 // threads before main. It does nothing unless _MINIRUN_BOOTSTRAP names an
 // inherited socket, so every other minirun command starts as usual.
 //
-// Protocol (one frame each way; a frame is a 4-byte big-endian length and a
-// body): the parent sends typed records (type, length, payload; see REC_*
-// below and pkg/namespaces/bootstrap.go):
+// Its mirror in Go is pkg/protocol: the message table in protocol.go, the
+// record layout in record.go, the frame it reads in bootstrap.go and the
+// replies it writes in bootreply.go. A frame is a 4-byte big-endian length
+// and a body of records: a 2-byte type, a 4-byte length, the payload, all
+// big-endian. The parent sends one frame of these (REC_* below):
 //   join <CLONE_NEW* flag> <fd>      setns into an already opened namespace
 //   clone <flags>                    namespaces to create with the child
 //   uidmap / gidmap <c> <h> <size>   one id mapping for a new user ns
 //   setgroups                        write "deny" before the gid map
 //   parentmaps                       ask the runtime to write the maps:
-//                                    send "maps <pid>", wait for "ok"
+//                                    send maps-request, wait for maps-ok
 //   timens <clock id> <sec> <nsec>   offset for a new time namespace
 //   cgroup <path of a v1 tasks file> move this (single-threaded) process there
 //   lastfd <n>                       close every fd above n first
-// and this process answers "pid <N>" or "error <text>", then exits. The
-// child it clones (CLONE_PARENT, so the runtime's parent can wait4 it)
-// returns from here into the Go runtime, inside every namespace.
+// and this process answers with one record, pid (u32) or error (bytes),
+// then exits. The child it clones (CLONE_PARENT, so the runtime's parent
+// can wait4 it) returns from here into the Go runtime, inside every
+// namespace; until then it reports a failure with an error record too.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -48,7 +51,7 @@
 #define MAX_CGROUPS 16
 #define MAX_PATH 4096
 
-// Record types of the bootstrap frame, as in pkg/namespaces/bootstrap.go.
+// Record types, as in pkg/protocol/protocol.go.
 enum {
 	REC_CLONE = 1,
 	REC_JOIN = 2,
@@ -59,7 +62,16 @@ enum {
 	REC_CGROUP = 7,
 	REC_LASTFD = 8,
 	REC_PARENT_MAPS = 9,
+	// Replies and the parent's answer to a maps request.
+	REC_PID = 16,
+	REC_ERROR = 17,
+	REC_MAPS_REQUEST = 18,
+	REC_MAPS_OK = 19,
+	REC_MAPS_ABORT = 20, // or anything else but maps-ok: exit
 };
+
+#define REC_HEADER 6
+#define MAX_MESSAGE 1024
 
 struct join {
 	unsigned long type;
@@ -112,33 +124,49 @@ static int read_all(int fd, void *buf, size_t len)
 	return 0;
 }
 
-static void send_frame(const char *body)
+static void put_u32(unsigned char *p, uint32_t v)
 {
-	// One write per frame, so a frame from the cloned child cannot
-	// interleave with one from this process.
-	char buf[1100];
-	uint32_t len = strnlen(body, sizeof(buf) - 4);
-	buf[0] = len >> 24;
-	buf[1] = len >> 16;
-	buf[2] = len >> 8;
-	buf[3] = len;
-	memcpy(buf + 4, body, len);
-	write_all(sock, buf, len + 4);
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+// send_record sends one frame holding one record, in one write, so a frame
+// from the cloned child cannot interleave with one from this process.
+static void send_record(uint16_t type, const void *payload, uint32_t len)
+{
+	unsigned char buf[4 + REC_HEADER + MAX_MESSAGE];
+	if (len > MAX_MESSAGE)
+		len = MAX_MESSAGE;
+	put_u32(buf, REC_HEADER + len);
+	buf[4] = type >> 8;
+	buf[5] = type;
+	put_u32(buf + 6, len);
+	memcpy(buf + 4 + REC_HEADER, payload, len);
+	write_all(sock, buf, 4 + REC_HEADER + len);
+}
+
+static void send_u32(uint16_t type, uint32_t v)
+{
+	unsigned char p[4];
+	put_u32(p, v);
+	send_record(type, p, 4);
 }
 
 __attribute__((noreturn, format(printf, 1, 2))) static void bail(const char *fmt, ...)
 {
-	char msg[1024] = "error ";
+	char msg[MAX_MESSAGE];
 	va_list ap;
 	int saved = errno;
 	va_start(ap, fmt);
-	vsnprintf(msg + 6, sizeof(msg) - 6, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (saved) {
 		size_t l = strlen(msg);
 		snprintf(msg + l, sizeof(msg) - l, ": %s", strerror(saved));
 	}
-	send_frame(msg);
+	send_record(REC_ERROR, msg, strlen(msg));
 	_exit(1);
 }
 
@@ -206,20 +234,20 @@ static void add_cgroup(struct bootstrap *b, const unsigned char *p, uint32_t len
 	b->cgroups[b->ncgroups++] = path;
 }
 
-// parse reads the records pkg/namespaces/bootstrap.go writes: a 2-byte
+// parse reads the records pkg/protocol/bootstrap.go writes: a 2-byte
 // type, a 4-byte length, the payload. Fixed-size records are checked for
 // their exact size, so no value can be read as another.
 static void parse(const unsigned char *body, uint32_t len, struct bootstrap *b)
 {
 	while (len > 0) {
 		errno = 0;
-		if (len < 6)
+		if (len < REC_HEADER)
 			bail("bootstrap: truncated record header");
 		uint16_t type = (uint16_t)(body[0] << 8 | body[1]);
 		uint32_t n = get_u32(body + 2);
-		if (n > len - 6)
+		if (n > len - REC_HEADER)
 			bail("bootstrap: record of %u bytes overruns the frame", n);
-		const unsigned char *p = body + 6;
+		const unsigned char *p = body + REC_HEADER;
 		switch (type) {
 		case REC_CLONE:
 			need_len(type, n, 8);
@@ -263,8 +291,8 @@ static void parse(const unsigned char *body, uint32_t len, struct bootstrap *b)
 		default:
 			bail("bootstrap: unknown record type %u", type);
 		}
-		body += 6 + n;
-		len -= 6 + n;
+		body += REC_HEADER + n;
+		len -= REC_HEADER + n;
 	}
 	for (int i = 0; i < b->njoins; i++) {
 		if (b->joins[i].fd < 3 || b->joins[i].fd > b->last_fd) {
@@ -413,15 +441,15 @@ static void stay_dumpable(struct bootstrap *b, int on)
 }
 
 // parent_writes_maps hands the child's pid to the runtime, which runs the
-// setuid helpers, and waits for its "ok".
+// setuid helpers, and waits for its maps-ok: one empty record of that type.
 static void parent_writes_maps(pid_t child)
 {
-	char msg[32];
-	snprintf(msg, sizeof(msg), "maps %d", child);
-	send_frame(msg);
-	unsigned char hdr[4], body[2];
-	if (read_all(sock, hdr, 4) < 0 || get_u32(hdr) != 2 || read_all(sock, body, 2) < 0 || memcmp(body, "ok", 2) != 0)
+	send_u32(REC_MAPS_REQUEST, (uint32_t)child);
+	unsigned char hdr[4], rec[REC_HEADER];
+	if (read_all(sock, hdr, 4) < 0 || get_u32(hdr) != REC_HEADER || read_all(sock, rec, REC_HEADER) < 0)
 		_exit(1); // the runtime reports why
+	if ((rec[0] << 8 | rec[1]) != REC_MAPS_OK || get_u32(rec + 2) != 0)
+		_exit(1); // maps-abort, or anything else: the maps are not written
 }
 
 __attribute__((constructor)) static void minirun_nsenter(void)
@@ -471,8 +499,6 @@ __attribute__((constructor)) static void minirun_nsenter(void)
 	}
 	if (write_all(sync[1], "g", 1) < 0)
 		bail("release child");
-	char msg[32];
-	snprintf(msg, sizeof(msg), "pid %d", child);
-	send_frame(msg);
+	send_u32(REC_PID, (uint32_t)child);
 	_exit(0);
 }

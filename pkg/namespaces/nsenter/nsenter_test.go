@@ -4,6 +4,7 @@ package nsenter
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/minirun/minirun/pkg/namespaces"
+	"github.com/minirun/minirun/pkg/protocol"
 	"golang.org/x/sys/unix"
 )
 
@@ -31,20 +32,49 @@ func TestMain(m *testing.M) {
 }
 
 // bootstrapOnce starts the test binary as the bootstrap with extra fds
-// (the socket is fd 3), sends frame and returns the reply and the output.
-func bootstrapOnce(t *testing.T, frame []byte, extra ...*os.File) (string, string) {
+// (the socket is fd 3), sends frame and returns the decoded reply and the
+// output.
+func bootstrapOnce(t *testing.T, frame []byte, extra ...*os.File) (protocol.BootReply, string) {
+	t.Helper()
+	parent, cmd, out := startBootstrap(t, extra...)
+	defer parent.Close()
+	protocol.WriteFrame(parent, frame)
+	reply := readReply(t, parent)
+	cmd.Wait()
+	if reply.Kind == protocol.ReplyPid {
+		// CLONE_PARENT made the child ours: wait for its report.
+		var ws unix.WaitStatus
+		unix.Wait4(reply.Pid, &ws, 0, nil)
+	}
+	b, _ := os.ReadFile(out.Name())
+	return reply, string(b)
+}
+
+func readReply(t *testing.T, sock *os.File) protocol.BootReply {
+	t.Helper()
+	body, err := protocol.ReadFrame(sock)
+	var reply protocol.BootReply
+	if err == nil {
+		reply, err = protocol.DecodeBootReply(body)
+	}
+	if err != nil {
+		t.Errorf("bootstrap reply %x: %v", body, err)
+	}
+	return reply
+}
+
+func startBootstrap(t *testing.T, extra ...*os.File) (*os.File, *exec.Cmd, *os.File) {
 	t.Helper()
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	parent, child := os.NewFile(uintptr(fds[0]), "parent"), os.NewFile(uintptr(fds[1]), "child")
-	defer parent.Close()
 	out, err := os.Create(filepath.Join(t.TempDir(), "out"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer out.Close()
+	t.Cleanup(func() { out.Close() })
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = []string{"_MINIRUN_BOOTSTRAP=3"}
 	cmd.ExtraFiles = append([]*os.File{child}, extra...)
@@ -53,25 +83,7 @@ func bootstrapOnce(t *testing.T, frame []byte, extra ...*os.File) (string, strin
 		t.Fatal(err)
 	}
 	child.Close()
-	hdr := binary.BigEndian.AppendUint32(nil, uint32(len(frame)))
-	parent.Write(append(hdr, frame...))
-	var rh [4]byte
-	reply := ""
-	if _, err := parent.Read(rh[:]); err == nil {
-		body := make([]byte, binary.BigEndian.Uint32(rh[:]))
-		n, _ := parent.Read(body)
-		reply = string(body[:n])
-	}
-	cmd.Wait()
-	if pid, ok := strings.CutPrefix(reply, "pid "); ok {
-		// CLONE_PARENT made the child ours: wait for its report.
-		var n int
-		fmt.Sscan(pid, &n)
-		var ws unix.WaitStatus
-		unix.Wait4(n, &ws, 0, nil)
-	}
-	b, _ := os.ReadFile(out.Name())
-	return reply, string(b)
+	return parent, cmd, out
 }
 
 func rec(typ uint16, payload []byte) []byte {
@@ -99,8 +111,8 @@ func TestConstructorRefusesHostileFrames(t *testing.T) {
 	}
 	for name, frame := range frames {
 		reply, out := bootstrapOnce(t, frame)
-		if !strings.HasPrefix(reply, "error bootstrap: ") {
-			t.Errorf("%s: reply %q (output %q), want a bootstrap error", name, reply, out)
+		if reply.Kind != protocol.ReplyError || !strings.HasPrefix(reply.Err, "bootstrap: ") {
+			t.Errorf("%s: reply %+v (output %q), want a bootstrap error", name, reply, out)
 		}
 	}
 }
@@ -111,15 +123,60 @@ func TestConstructorClosesUnpassedFds(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer leak.Close()
-	frame, err := namespaces.Bootstrap{LastFd: 3}.Encode()
+	frame, err := protocol.Bootstrap{LastFd: 3}.Encode()
 	if err != nil {
 		t.Fatal(err)
 	}
 	reply, out := bootstrapOnce(t, frame, leak)
-	if !strings.HasPrefix(reply, "pid ") {
-		t.Fatalf("reply %q, output %q", reply, out)
+	if reply.Kind != protocol.ReplyPid {
+		t.Fatalf("reply %+v, output %q", reply, out)
 	}
 	if !strings.Contains(out, "3 socket:") || strings.Contains(out, leak.Name()) {
 		t.Fatalf("the cloned child's fds %q: want its own, without the unpassed %s", out, leak.Name())
+	}
+}
+
+// With parentmaps the bootstrap asks for the maps with its child's pid and
+// waits. An abort ends it without a pid; maps-ok releases the child, which
+// (its maps unwritten here) fails to become root in its user namespace and
+// says so with an error record of its own, on the same socket.
+func TestConstructorMapsRequest(t *testing.T) {
+	frame, err := protocol.Bootstrap{CloneFlags: unix.CLONE_NEWUSER, ParentMaps: true, LastFd: 3}.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ok := range []bool{false, true} {
+		parent, cmd, _ := startBootstrap(t)
+		protocol.WriteFrame(parent, frame)
+		req := readReply(t, parent)
+		if req.Kind == protocol.ReplyError {
+			parent.Close()
+			cmd.Wait()
+			t.Skipf("no user namespace here: %s", req.Err)
+		}
+		if req.Kind != protocol.ReplyMaps || req.Pid <= 0 {
+			t.Fatalf("first reply %+v, want a maps request", req)
+		}
+		protocol.WriteFrame(parent, protocol.MapsAnswer(ok))
+		if ok {
+			if r := readReply(t, parent); r.Kind != protocol.ReplyPid || r.Pid != req.Pid {
+				t.Errorf("after maps-ok: %+v, want pid %d", r, req.Pid)
+			}
+			if r := readReply(t, parent); r.Kind != protocol.ReplyError || !strings.HasPrefix(r.Err, "setresgid to namespace root") {
+				t.Errorf("the unmapped child: %+v, want its error", r)
+			}
+		}
+		cmd.Wait()
+		var ws unix.WaitStatus
+		unix.Wait4(req.Pid, &ws, 0, nil)
+		if !ok {
+			if _, err := protocol.ReadFrame(parent); !errors.Is(err, protocol.ErrClosed) {
+				t.Errorf("after maps-abort: %v, want the socket closed without a pid", err)
+			}
+			if ws.ExitStatus() != 1 {
+				t.Errorf("the child of an aborted bootstrap: %v, want exit 1", ws)
+			}
+		}
+		parent.Close()
 	}
 }

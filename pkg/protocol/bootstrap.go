@@ -1,8 +1,7 @@
-package namespaces
+package protocol
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -36,24 +35,13 @@ type JoinFd struct {
 	Fd   int
 }
 
-// The bootstrap frame is a sequence of records, each a 2-byte type, a
-// 4-byte length and that many bytes of payload, all big-endian; numbers
-// have fixed sizes and strings carry their length. No value can spill into
-// another record, whatever bytes a config string holds (the line-based
-// form this replaces let a newline in a linux.timeOffsets key inject
-// instructions). nsenter.c mirrors these numbers and sizes.
+// The bootstrap frame is a sequence of records (record.go; the types are
+// in protocol.go); numbers have fixed sizes and strings carry their
+// length. No value can spill into another record, whatever bytes a config
+// string holds (the line-based form this replaces let a newline in a
+// linux.timeOffsets key inject instructions). nsenter.c mirrors these
+// numbers and sizes.
 const (
-	recClone     = 1 // u64 clone flags
-	recJoin      = 2 // u32 CLONE_NEW* flag, u32 fd
-	recUIDMap    = 3 // u32 container id, u32 host id, u32 size
-	recGIDMap    = 4 // same
-	recSetgroups = 5 // empty: write "deny" to setgroups before gid_map
-	recTimeNS    = 6 // u32 clock id, i64 seconds, u32 nanoseconds
-	recCgroup    = 7 // bytes: absolute path of a v1 tasks file
-	recLastFd    = 8 // u32 highest fd to keep
-	recParentMap = 9 // empty: send "maps <pid>", wait for "ok", then release the child
-
-	recHeader = 6
 	// MaxCgroupPath bounds a tasks-file path (PATH_MAX).
 	MaxCgroupPath = 4096
 	// MaxFrame is nsenter.c's MAX_FRAME: the largest frame it reads.
@@ -64,15 +52,17 @@ const (
 // with their clock ids.
 var timeClocks = map[string]uint32{"monotonic": 1, "boottime": 7}
 
+// ClockID is the id the frame carries for a clock a time namespace offsets.
+func ClockID(name string) (uint32, bool) {
+	id, ok := timeClocks[name]
+	return id, ok
+}
+
 // Encode renders the frame nsenter.c parses. It refuses values the
 // constructor could not take as they are, rather than altering them.
 func (b Bootstrap) Encode() ([]byte, error) {
 	var out []byte
-	rec := func(typ uint16, payload []byte) {
-		out = binary.BigEndian.AppendUint16(out, typ)
-		out = binary.BigEndian.AppendUint32(out, uint32(len(payload)))
-		out = append(out, payload...)
-	}
+	rec := func(typ uint16, payload []byte) { out = appendRecord(out, typ, payload) }
 	u32 := func(vs ...uint32) []byte {
 		var p []byte
 		for _, v := range vs {
@@ -139,22 +129,8 @@ func checkTasksPath(p string) error {
 // the same checks; the tests hold the two sides to one format with it.
 func DecodeBootstrap(frame []byte) (Bootstrap, error) {
 	var b Bootstrap
-	for len(frame) > 0 {
-		if len(frame) < recHeader {
-			return b, errors.New("bootstrap: truncated record header")
-		}
-		typ := binary.BigEndian.Uint16(frame)
-		n := binary.BigEndian.Uint32(frame[2:])
-		if uint64(n) > uint64(len(frame)-recHeader) {
-			return b, fmt.Errorf("bootstrap: record of %d bytes overruns the frame", n)
-		}
-		p := frame[recHeader : recHeader+int(n)]
-		frame = frame[recHeader+int(n):]
-		if err := b.decodeRecord(typ, p); err != nil {
-			return b, err
-		}
-	}
-	return b, nil
+	err := eachRecord(frame, b.decodeRecord)
+	return b, err
 }
 
 func (b *Bootstrap) decodeRecord(typ uint16, p []byte) error {
