@@ -44,3 +44,16 @@ func TestGeneratedProfileCompiles(t *testing.T) {
 		}
 	}
 }
+
+func TestGenerateNameIsNotReplacedAgain(t *testing.T) {
+	p, err := Generate(Options{Name: "RAWNET"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(p, "profile RAWNET flags=") || !strings.Contains(p, "peer=RAWNET,") {
+		t.Fatalf("profile name altered:\n%s", p)
+	}
+	if strings.Count(p, "deny network raw,") != 1 {
+		t.Fatalf("raw network rule missing or doubled:\n%s", p)
+	}
+}

@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
-	"github.com/cilium/ebpf/link"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
@@ -126,22 +124,17 @@ func deviceProgram(rules []devRule) asm.Instructions {
 // attachDevices loads the program and attaches it to dir. The attachment
 // lives as long as the cgroup; the program fd is closed here.
 func attachDevices(dir string, list []specs.LinuxDeviceCgroup) error {
-	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{
-		Type: ebpf.CGroupDevice, License: "Apache-2.0", Instructions: deviceProgram(devRules(list)),
-	})
+	prog, err := loadDeviceProgram(deviceProgram(devRules(list)))
 	if err != nil {
 		return fmt.Errorf("linux.resources.devices: load eBPF device program: %w", err)
 	}
-	defer prog.Close()
+	defer unix.Close(prog)
 	d, err := os.Open(dir)
 	if err != nil {
 		return fmt.Errorf("linux.resources.devices: %w", err)
 	}
 	defer d.Close()
-	err = link.RawAttachProgram(link.RawAttachProgramOptions{
-		Target: int(d.Fd()), Program: prog, Attach: ebpf.AttachCGroupDevice, Flags: unix.BPF_F_ALLOW_MULTI,
-	})
-	if err != nil {
+	if err := attachCgroupProgram(int(d.Fd()), prog); err != nil {
 		return fmt.Errorf("linux.resources.devices: attach eBPF device program to %s: %w", dir, err)
 	}
 	return nil

@@ -1,7 +1,6 @@
 package cgroups
 
 import (
-	"encoding/binary"
 	"testing"
 
 	"github.com/cilium/ebpf/asm"
@@ -55,7 +54,7 @@ func TestDeviceProgramShape(t *testing.T) {
 	if last := prog[len(prog)-1]; last.OpCode != asm.Return().OpCode {
 		t.Error("program does not end in exit")
 	}
-	if err := prog.Marshal(new(bytesBuffer), nativeEndian()); err != nil {
+	if err := prog.Marshal(new(bytesBuffer), hostByteOrder()); err != nil {
 		t.Fatalf("program does not assemble: %v", err)
 	}
 }
@@ -63,5 +62,3 @@ func TestDeviceProgramShape(t *testing.T) {
 type bytesBuffer struct{ b []byte }
 
 func (w *bytesBuffer) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
-
-func nativeEndian() binary.ByteOrder { return binary.LittleEndian }

@@ -1,12 +1,11 @@
 package seccomp
 
 import (
-	"debug/elf"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
+	"os"
 	"strings"
 )
 
@@ -33,24 +32,25 @@ func Identity(exe string) (string, error) {
 // toolchain, and reading them costs a few hundred bytes of headers, not a
 // hash of the whole binary.
 func BuildID(path string) (string, error) {
-	f, err := elf.Open(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("read build id of %s: %w", path, err)
 	}
 	defer f.Close()
+	notes, bo, err := noteSegments(f)
+	if err != nil {
+		return "", fmt.Errorf("read build id of %s: %w", path, err)
+	}
 	var ids []string
-	for _, p := range f.Progs {
-		if p.Type != elf.PT_NOTE {
-			continue
+	for _, n := range notes {
+		if n.size > 1<<16 {
+			return "", fmt.Errorf("read build id of %s: note segment of %d bytes", path, n.size)
 		}
-		if p.Filesz > 1<<16 {
-			return "", fmt.Errorf("read build id of %s: note segment of %d bytes", path, p.Filesz)
-		}
-		b, err := io.ReadAll(p.Open())
-		if err != nil {
+		b := make([]byte, n.size)
+		if _, err := f.ReadAt(b, int64(n.offset)); err != nil {
 			return "", fmt.Errorf("read build id of %s: %w", path, err)
 		}
-		ids = append(ids, buildIDNotes(f.ByteOrder, b, p.Align)...)
+		ids = append(ids, buildIDNotes(bo, b, n.align)...)
 	}
 	if len(ids) == 0 {
 		return "", fmt.Errorf("read build id of %s: %w", path, errNoBuildID)
