@@ -78,7 +78,7 @@ func startExec(g Global, o ExecOptions) (*child, *os.File, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	switch st := l.status(); st {
+	switch st := l.st.Status(); st {
 	case "running", "created":
 	case "paused":
 		if !o.IgnorePaused {
@@ -161,9 +161,9 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	if pidfdSock != nil {
 		defer pidfdSock.Close()
 	}
-	cg := l.cg
+	cg := l.st.Cgroup
 	if o.SubCgroup != "" {
-		if cg, err = l.cg.Sub(o.SubCgroup); err != nil {
+		if cg, err = l.st.Cgroup.Sub(o.SubCgroup); err != nil {
 			return nil, nil, err
 		}
 	}

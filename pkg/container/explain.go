@@ -13,7 +13,7 @@ func Explain(g Global, id string) (*explain.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s := l.status(); s == "stopped" {
+	if s := l.st.Status(); s == "stopped" {
 		return nil, fmt.Errorf("container %q is stopped: there is no process to explain", id)
 	}
 	cfg, err := l.st.Config()

@@ -44,7 +44,7 @@ func kill(g Global, id string, sig unix.Signal, all bool) error {
 	if err != nil {
 		return err
 	}
-	st := l.status()
+	st := l.st.Status()
 	if st == "creating" {
 		return ErrNotRunning
 	}
@@ -74,8 +74,8 @@ func (l *loaded) signalInit(sig unix.Signal) error {
 		return ErrNotRunning
 	}
 	err = unix.PidfdSendSignal(pidfd, sig, nil, 0)
-	if sig == unix.SIGKILL && l.cg != nil && l.cg.Frozen() {
-		l.cg.Freeze(false)
+	if sig == unix.SIGKILL && l.st.Cgroup != nil && l.st.Cgroup.Frozen() {
+		l.st.Cgroup.Freeze(false)
 	}
 	if err != nil {
 		if errors.Is(err, unix.ESRCH) {
@@ -92,16 +92,16 @@ func (l *loaded) signalInit(sig unix.Signal) error {
 // namespace (a process someone else moved in is spared); otherwise, with
 // neither, only the init.
 func (l *loaded) signalAll(sig unix.Signal) error {
-	if l.cg != nil && l.cg.OwnsAny() {
-		return l.cg.Signal(sig, nil)
+	if l.st.Cgroup != nil && l.st.Cgroup.OwnsAny() {
+		return l.st.Cgroup.Signal(sig, nil)
 	}
-	if l.cg.InNone() {
+	if l.st.Cgroup.InNone() {
 		return l.signalNoCgroup(sig)
 	}
-	if l.cg != nil {
+	if l.st.Cgroup != nil {
 		if inNS, ok := l.ownPidNS(); ok {
 			defer inNS.Close()
-			return l.cg.Signal(sig, inNS.holds)
+			return l.st.Cgroup.Signal(sig, inNS.holds)
 		}
 	}
 	return l.signalInit(sig)

@@ -39,7 +39,7 @@ func Start(g Global, id string) error {
 // start releases the init and runs the poststart hooks; it returns the
 // NOTIFY_SOCKET relay, if any, for the caller to wait on.
 func (l *loaded) start() (relay *sdRelay, err error) {
-	switch s := l.status(); s {
+	switch s := l.st.Status(); s {
 	case "created":
 	case "stopped":
 		return nil, fmt.Errorf("cannot start a container that has stopped")
