@@ -282,6 +282,19 @@ func (b *builder) makeCgroup() error {
 	return b.st.Cgroup.Set(withoutPids(res))
 }
 
+// recordInit saves the config, then the init's pid and start time in the
+// record. In this order because a record with a pid reads as created, and
+// exec, update and delete's poststop hooks of a created container read
+// the config (saved at Ready, an exec in between failed). The spec is
+// final here: --audit and NOTIFY_SOCKET changed it before the spawn.
+func recordInit(st *state.Container, spec *specs.Spec, pid int, start uint64) error {
+	if err := st.SaveConfig(spec); err != nil {
+		return err
+	}
+	st.Pid, st.PidStart = pid, start
+	return st.Save()
+}
+
 // handOver records the pid, sends the config and drives the child through
 // hooks to Ready.
 func (b *builder) handOver(bpf []byte) (err error) {
@@ -297,11 +310,10 @@ func (b *builder) handOver(bpf []byte) (err error) {
 	if err != nil {
 		return fmt.Errorf("read init start time: %w", err)
 	}
-	b.st.Pid, b.st.PidStart = c.pid, start
 	if fault.Is(fault.StopInit) {
 		unix.Kill(c.pid, unix.SIGSTOP)
 	}
-	if err := b.st.Save(); err != nil {
+	if err := recordInit(b.st, b.spec, c.pid, start); err != nil {
 		return err
 	}
 	if err := setOOMScoreAdj(c.pid, b.spec.Process.OOMScoreAdj); err != nil {
@@ -344,10 +356,6 @@ func (b *builder) handOver(bpf []byte) (err error) {
 		return fmt.Errorf("unable to start container process: error during container init: %w", err)
 	}
 	c.sock.Close()
-	// The record was saved with the pid above and has not changed since.
-	if err := b.st.SaveConfig(b.spec); err != nil {
-		return err
-	}
 	return writePidFile(b.o.PidFile, c.pid)
 }
 
