@@ -42,23 +42,11 @@ func deleteLocked(g Global, id string, force bool) error {
 		}
 		return nil
 	}
-	switch st := l.st.Status(); st {
-	case "stopped", "creating":
-		// The init is gone, but what it left in its cgroup (children
-		// outside a pid namespace, threads of a dead leader) goes too.
-		if l.ownsCgroup() {
-			if err := l.killAndWait(); err != nil {
-				return err
-			}
-		}
-	case "created":
-		if err := l.killAndWait(); err != nil {
-			return err
-		}
-	default:
-		if !force {
-			return fmt.Errorf("cannot delete container %s that is not stopped: %s", id, st)
-		}
+	kill, err := deleteKills(l.st.Status(), l.ownsCgroup(), force, id)
+	if err != nil {
+		return err
+	}
+	if kill {
 		if err := l.killAndWait(); err != nil {
 			return err
 		}

@@ -78,14 +78,8 @@ func startExec(g Global, o ExecOptions) (*child, *os.File, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	switch st := l.st.Status(); st {
-	case "running", "created":
-	case "paused":
-		if !o.IgnorePaused {
-			return nil, nil, fmt.Errorf("cannot exec in a paused container (use --ignore-paused to override)")
-		}
-	default:
-		return nil, nil, fmt.Errorf("cannot exec in a stopped container: %w", ErrNotRunning)
+	if err := checkExec(l.st.Status(), o.IgnorePaused); err != nil {
+		return nil, nil, err
 	}
 	spec, err := l.st.Config()
 	if err != nil {

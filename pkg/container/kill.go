@@ -92,16 +92,16 @@ func (l *loaded) signalInit(sig unix.Signal) error {
 // namespace (a process someone else moved in is spared); otherwise, with
 // neither, only the init.
 func (l *loaded) signalAll(sig unix.Signal) error {
-	if l.st.Cgroup != nil && l.st.Cgroup.OwnsAny() {
-		return l.st.Cgroup.Signal(sig, nil)
-	}
-	if l.st.Cgroup.InNone() {
+	cg := l.st.Cgroup
+	switch signalRouteOf(cg) {
+	case routeOwnedCgroup:
+		return cg.Signal(sig, nil)
+	case routeNoCgroup:
 		return l.signalNoCgroup(sig)
-	}
-	if l.st.Cgroup != nil {
+	case routeForeignCgroup:
 		if inNS, ok := l.ownPidNS(); ok {
 			defer inNS.Close()
-			return l.st.Cgroup.Signal(sig, inNS.holds)
+			return cg.Signal(sig, inNS.holds)
 		}
 	}
 	return l.signalInit(sig)

@@ -8,12 +8,10 @@ func Pause(g Global, id string, frozen bool) error {
 	if err != nil {
 		return err
 	}
-	st := l.st.Status()
+	if err := checkPause(l.st.Status(), frozen); err != nil {
+		return err
+	}
 	switch {
-	case frozen && st != "running" && st != "created":
-		return fmt.Errorf("cannot pause a container that is %s: %w", st, ErrNotRunning)
-	case !frozen && st != "paused":
-		return fmt.Errorf("container not paused")
 	case l.st.Cgroup == nil:
 		return fmt.Errorf("container has no cgroup to freeze")
 	case !l.st.Cgroup.CanFreeze() && g.Rootless:
