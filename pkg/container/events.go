@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/minirun/minirun/pkg/cgroups"
+	"github.com/minirun/minirun/pkg/state"
 )
 
 // oomPoll is how often a streaming `events` looks for new OOM kills.
@@ -25,7 +26,7 @@ func Events(g Global, id string, statsOnly bool, interval time.Duration, w io.Wr
 	if err != nil {
 		return err
 	}
-	if l.st.Status() == "stopped" {
+	if l.st.Status() == state.Stopped {
 		return ErrNotRunning
 	}
 	enc := json.NewEncoder(w)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/minirun/minirun/pkg/namespaces"
+	"github.com/minirun/minirun/pkg/state"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
@@ -45,13 +46,13 @@ func kill(g Global, id string, sig unix.Signal, all bool) error {
 		return err
 	}
 	st := l.st.Status()
-	if st == "creating" {
+	if st == state.Creating {
 		return ErrNotRunning
 	}
 	if done, err := l.killSharedPidNS(sig); done {
 		return err
 	}
-	if st == "stopped" {
+	if st == state.Stopped {
 		return ErrNotRunning
 	}
 	if all {

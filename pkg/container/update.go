@@ -3,6 +3,7 @@ package container
 import (
 	"fmt"
 
+	"github.com/minirun/minirun/pkg/state"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
@@ -15,7 +16,7 @@ func Update(g Global, id string, apply func(*Resources) error) error {
 	if err != nil {
 		return err
 	}
-	if l.st.Status() == "stopped" {
+	if l.st.Status() == state.Stopped {
 		return ErrNotRunning
 	}
 	if l.st.Cgroup == nil {
