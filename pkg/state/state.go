@@ -1,5 +1,6 @@
 // Package state owns the per-container state directory under --root: the
-// saved record of a container, its id rules, and whether its init is alive.
+// saved record of a container (its cgroup record included), its id rules,
+// whether its init is alive, and the one derivation of its status.
 package state
 
 import (
