@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -180,45 +179,4 @@ func Validate(s *specs.Spec, systemd bool) error {
 		return fmt.Errorf("linux.cgroupsPath: %q must not contain \"..\"", p)
 	}
 	return validateResources(s.Linux.Resources)
-}
-
-// UnifiedDir opens the container's directory on a pure cgroup v2 host, for
-// CLONE_INTO_CGROUP; it returns nil elsewhere (and for a nil State).
-func (s *State) UnifiedDir() (*os.File, error) {
-	if s == nil || !s.Layout.IsV2() {
-		return nil, nil
-	}
-	f, err := os.Open(filepath.Join(s.Layout.Unified, s.Path))
-	if err != nil {
-		return nil, fmt.Errorf("open cgroup for CLONE_INTO_CGROUP: %w", err)
-	}
-	return f, nil
-}
-
-// V1TasksFiles lists the tasks file of every v1 hierarchy of the container,
-// for a single-threaded process to move itself in (see nsenter.c); nil on
-// a pure v2 host. On a hybrid host the unified directory is left to JoinUnified.
-func (s *State) V1TasksFiles() []string {
-	if s == nil || s.Layout.IsV2() {
-		return nil
-	}
-	var files []string
-	for name, dir := range s.Dirs() {
-		if name != "" {
-			files = append(files, filepath.Join(dir, "tasks"))
-		}
-	}
-	return files
-}
-
-// JoinUnified moves pid into the unified directory of a hybrid host.
-func (s *State) JoinUnified(pid int) error {
-	if s == nil || !s.HybridUnified {
-		return nil
-	}
-	dir := filepath.Join(s.Layout.Unified, s.Path)
-	if err := writeFile(dir, "cgroup.procs", strconv.Itoa(pid)); err != nil {
-		return fmt.Errorf("join cgroup %s: %w", dir, err)
-	}
-	return nil
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // exec loads the container's State from its record and the bootstrap
-// joins the unified directory with JoinUnified: on a hybrid host whose
+// joins the unified directory with its Placement's Join: on a hybrid host whose
 // container has one, an exec'd process (and one in a sub-cgroup) lands
 // there too, not only in the v1 hierarchies.
 func TestHybridUnifiedJoinedAfterReload(t *testing.T) {
@@ -29,7 +29,7 @@ func TestHybridUnifiedJoinedAfterReload(t *testing.T) {
 		t.Fatalf("reloaded state lost hybridUnified: %v", err)
 	}
 	touch(t, filepath.Join(l.Unified, "c"), "cgroup.procs")
-	if err := loaded.JoinUnified(4242); err != nil {
+	if err := join(&loaded, 4242); err != nil {
 		t.Fatal(err)
 	}
 	if got := read(t, filepath.Join(l.Unified, "c"), "cgroup.procs"); got != "4242" {
@@ -41,7 +41,7 @@ func TestHybridUnifiedJoinedAfterReload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sub.JoinUnified(4243); err != nil {
+	if err := join(sub, 4243); err != nil {
 		t.Fatal(err)
 	}
 	if got := read(t, filepath.Join(l.Unified, "c/sub"), "cgroup.procs"); got != "4243" {
@@ -56,4 +56,14 @@ func mkdirs(t *testing.T, dirs ...string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// join places pid as spawn does on a hybrid host: by Placement's Join.
+func join(s *State, pid int) error {
+	p, err := s.Placement()
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	return p.Join(pid)
 }

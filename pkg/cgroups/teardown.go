@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 
 	"golang.org/x/sys/unix"
 )
@@ -99,36 +100,64 @@ func (s *State) thawIfFrozen() {
 	}
 }
 
-// Destroy removes the directories minirun created: in each such
-// hierarchy first the sub-cgroups the container made (deepest first, as
-// rmdir of a cgroup with children fails with EBUSY), then its own
-// directory, then the parents minirun made, each only if empty: a sibling
-// container living in a parent keeps it, and that is not an error. A
-// hierarchy where minirun did not create the directory is left alone.
+// Destroy removes the directories minirun created (removals): in each
+// such hierarchy first the sub-cgroups the container made (deepest
+// first, as rmdir of a cgroup with children fails with EBUSY), then its
+// own directory, then the parents minirun made, each only if empty: a
+// sibling container living in a parent keeps it, and that is not an
+// error. A hierarchy where minirun did not create the directory is left
+// alone.
 func (s *State) Destroy() error {
 	var firstErr error
-	dirs := s.Dirs()
-	for name, top := range s.Created {
-		dir, ok := dirs[name]
-		if !ok || !within(dir, top) {
-			continue // not a record minirun wrote
-		}
-		if err := removeTree(dir); err != nil {
+	for _, r := range s.removals() {
+		if err := removeTree(r.dir); err != nil {
 			if firstErr == nil {
 				firstErr = err
 			}
 			continue
 		}
-		for d := filepath.Dir(dir); within(d, top); d = filepath.Dir(d) {
+		for _, d := range r.parents {
 			if os.Remove(d) != nil {
 				break // not empty (a sibling), or gone: either way not ours to fail on
-			}
-			if d == top {
-				break
 			}
 		}
 	}
 	return firstErr
+}
+
+// removal is one hierarchy's share of Destroy: the container's directory
+// with its sub-cgroups, then the parents minirun made above it, nearest
+// first and the recorded top last.
+type removal struct {
+	dir     string
+	parents []string
+}
+
+// removals decides what Destroy may remove, from the record alone: for
+// each hierarchy in Created, the container's directory and every
+// directory from its parent up to the recorded top (which Create set to
+// the topmost one it made, or Adopt to a sibling's). An entry whose top is
+// neither the directory nor above it, or for a hierarchy the container
+// has no directory in, is not a record minirun wrote and removes nothing.
+func (s *State) removals() []removal {
+	dirs := s.Dirs()
+	var out []removal
+	for name, top := range s.Created {
+		dir, ok := dirs[name]
+		if !ok || !within(dir, top) {
+			continue
+		}
+		r := removal{dir: dir}
+		for d := filepath.Dir(dir); within(d, top); d = filepath.Dir(d) {
+			r.parents = append(r.parents, d)
+			if d == top {
+				break
+			}
+		}
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].dir < out[j].dir })
+	return out
 }
 
 // removeTree removes dir and every sub-cgroup under it, children first.

@@ -28,8 +28,8 @@ func (b *builder) afterSpawn(pid int) error {
 // 0 (pids.max 1, runc 1.5) written before would fail the bootstrap's clone
 // of the init and the Go runtime's first threads in it.
 func (b *builder) setPidsLimit() error {
-	if r := b.spec.Linux.Resources; b.cg != nil && r != nil && r.Pids != nil {
-		return b.cg.Set(&specs.LinuxResources{Pids: r.Pids})
+	if r := b.spec.Linux.Resources; b.st.Cgroup != nil && r != nil && r.Pids != nil {
+		return b.st.Cgroup.Set(&specs.LinuxResources{Pids: r.Pids})
 	}
 	return nil
 }

@@ -20,8 +20,8 @@ func adoptParents(root, id string, cg *cgroups.State) {
 		if other == id {
 			continue
 		}
-		if l, err := load(root, other); err == nil && l.cg != nil {
-			cg.Adopt(l.cg)
+		if l, err := load(root, other); err == nil && l.st.Cgroup != nil {
+			cg.Adopt(l.st.Cgroup)
 		}
 	}
 }

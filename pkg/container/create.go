@@ -4,7 +4,6 @@
 package container
 
 import (
-	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -52,7 +51,6 @@ type created struct {
 	st      *state.Container
 	spec    *specs.Spec
 	pid     int
-	cg      *cgroups.State
 	console *os.File  // run's end of an internal console socket, if any
 	logs    *initLogs // the init's log channel, still forwarding (drain it)
 }
@@ -126,8 +124,7 @@ type builder struct {
 	g     Global
 	o     CreateOptions
 	spec  *specs.Spec
-	st    *state.Container
-	cg    *cgroups.State
+	st    *state.Container // its Cgroup is set once makeCgroup made them
 	child *child
 	audit *os.Process // the --audit supervisor, until the container owns it
 	srcs  *mountSources
@@ -142,11 +139,11 @@ func (b *builder) cleanup() {
 		b.audit.Wait()
 	}
 	unmountHostMounts(b.st)
-	if b.cg != nil {
+	if b.st.Cgroup != nil {
 		// An init the bootstrap cloned but never reported is in the
 		// cgroup too, and a populated cgroup cannot be removed.
-		(&loaded{st: b.st, cg: b.cg}).killAndWait()
-		withCgroupsLock(b.g.Root, b.cg.Destroy)
+		(&loaded{st: b.st}).killAndWait()
+		withCgroupsLock(b.g.Root, b.st.Cgroup.Destroy)
 	}
 	b.st.Remove()
 }
@@ -232,7 +229,7 @@ func (b *builder) build() (*created, error) {
 		defer pidfdSock.Close()
 	}
 	b.child, err = spawn(spawnSpec{boot: bootstrapFor(b.spec), joins: joins, preserved: preserved,
-		console: consoleSock, start: startLn, listener: listener, cgroup: b.cg, sources: b.srcs.byIndex(),
+		console: consoleSock, start: startLn, listener: listener, cgroup: b.st.Cgroup, sources: b.srcs.byIndex(),
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
 	if err != nil {
 		return nil, fmt.Errorf("start container init: %w", err)
@@ -250,7 +247,7 @@ func (b *builder) build() (*created, error) {
 	}
 	phase("init ready")
 	fault.Die(fault.AfterReady)
-	return &created{st: b.st, spec: b.spec, pid: b.child.pid, cg: b.cg, console: runEnd, logs: b.child.logs}, nil
+	return &created{st: b.st, spec: b.spec, pid: b.child.pid, console: runEnd, logs: b.child.logs}, nil
 }
 
 func (b *builder) makeCgroup() error {
@@ -273,19 +270,29 @@ func (b *builder) makeCgroup() error {
 	if b.g.Rootless {
 		create, res = cgroups.CreateRootless, cgroups.RootlessResources(res)
 	}
-	b.cg, err = create(layout, path, res)
+	b.st.Cgroup, err = create(layout, path, res)
 	if err != nil {
 		return err
 	}
 
-	adoptParents(b.g.Root, b.o.ID, b.cg)
-	if b.st.Cgroup, err = json.Marshal(b.cg); err != nil {
-		return fmt.Errorf("encode cgroup state: %w", err)
-	}
+	adoptParents(b.g.Root, b.o.ID, b.st.Cgroup)
 	if err := b.st.Save(); err != nil {
 		return err
 	}
-	return b.cg.Set(withoutPids(res))
+	return b.st.Cgroup.Set(withoutPids(res))
+}
+
+// recordInit saves the config, then the init's pid and start time in the
+// record. In this order because a record with a pid reads as created, and
+// exec, update and delete's poststop hooks of a created container read
+// the config (saved at Ready, an exec in between failed). The spec is
+// final here: --audit and NOTIFY_SOCKET changed it before the spawn.
+func recordInit(st *state.Container, spec *specs.Spec, pid int, start uint64) error {
+	if err := st.SaveConfig(spec); err != nil {
+		return err
+	}
+	st.Pid, st.PidStart = pid, start
+	return st.Save()
 }
 
 // handOver records the pid, sends the config and drives the child through
@@ -303,11 +310,10 @@ func (b *builder) handOver(bpf []byte) (err error) {
 	if err != nil {
 		return fmt.Errorf("read init start time: %w", err)
 	}
-	b.st.Pid, b.st.PidStart = c.pid, start
 	if fault.Is(fault.StopInit) {
 		unix.Kill(c.pid, unix.SIGSTOP)
 	}
-	if err := b.st.Save(); err != nil {
+	if err := recordInit(b.st, b.spec, c.pid, start); err != nil {
 		return err
 	}
 	if err := setOOMScoreAdj(c.pid, b.spec.Process.OOMScoreAdj); err != nil {
@@ -319,7 +325,7 @@ func (b *builder) handOver(bpf []byte) (err error) {
 	cfg := protocol.Config{ID: b.o.ID, Spec: b.spec, Rootfs: b.st.Rootfs, NoPivot: b.o.NoPivot,
 		MountNS:      mountNSMode(b.spec),
 		NoNewKeyring: b.o.NoNewKeyring, InUserNS: namespaces.Has(b.spec, specs.UserNamespace),
-		CgroupDirs: b.cg.Dirs(), Fds: c.fds,
+		CgroupDirs: b.st.Cgroup.Dirs(), Fds: c.fds,
 		RelayedTerminal: b.spec.Process.Terminal && b.o.ConsoleSocket == "",
 		Seccomp:         bpf,
 		SeccompState:    notifyState(b.spec, b.st.SpecState("creating"), c.pid)}
@@ -349,10 +355,6 @@ func (b *builder) handOver(bpf []byte) (err error) {
 		return fmt.Errorf("unable to start container process: error during container init: %w", err)
 	}
 	c.sock.Close()
-	// The record was saved with the pid above and has not changed since.
-	if err := b.st.SaveConfig(b.spec); err != nil {
-		return err
-	}
 	return writePidFile(b.o.PidFile, c.pid)
 }
 

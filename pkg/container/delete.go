@@ -42,23 +42,11 @@ func deleteLocked(g Global, id string, force bool) error {
 		}
 		return nil
 	}
-	switch st := l.status(); st {
-	case "stopped", "creating":
-		// The init is gone, but what it left in its cgroup (children
-		// outside a pid namespace, threads of a dead leader) goes too.
-		if l.ownsCgroup() {
-			if err := l.killAndWait(); err != nil {
-				return err
-			}
-		}
-	case "created":
-		if err := l.killAndWait(); err != nil {
-			return err
-		}
-	default:
-		if !force {
-			return fmt.Errorf("cannot delete container %s that is not stopped: %s", id, st)
-		}
+	kill, err := deleteKills(l.st.Status(), l.ownsCgroup(), force, id)
+	if err != nil {
+		return err
+	}
+	if kill {
 		if err := l.killAndWait(); err != nil {
 			return err
 		}
@@ -87,14 +75,14 @@ func (l *loaded) killAndWait() error {
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for delay := 100 * time.Microsecond; ; delay = min(delay*2, 20*time.Millisecond) {
-		pids, err := l.cg.OwnedPids()
+		pids, err := l.st.Cgroup.OwnedPids()
 		if err != nil || len(pids) == 0 {
 			return nil
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("processes %v of the container survived SIGKILL", pids)
 		}
-		l.cg.Signal(unix.SIGKILL, nil)
+		l.st.Cgroup.Signal(unix.SIGKILL, nil)
 		time.Sleep(delay)
 	}
 }
@@ -111,8 +99,8 @@ func (l *loaded) destroy() error {
 	}
 	stopAudit(l.st.Audit)
 	unmountHostMounts(l.st)
-	if l.cg != nil {
-		if err := withCgroupsLock(rootOf(l.st), l.cg.Destroy); err != nil {
+	if l.st.Cgroup != nil {
+		if err := withCgroupsLock(rootOf(l.st), l.st.Cgroup.Destroy); err != nil {
 			return err
 		}
 	}
@@ -122,7 +110,7 @@ func (l *loaded) destroy() error {
 // ownsCgroup reports whether minirun created the container's cgroup in at
 // least one hierarchy, so every process found there is the container's.
 func (l *loaded) ownsCgroup() bool {
-	return l.cg != nil && l.cg.OwnsAny()
+	return l.st.Cgroup != nil && l.st.Cgroup.OwnsAny()
 }
 
 // unmountHostMounts removes what a container without a mount namespace

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/minirun/minirun/pkg/cgroups"
+	"github.com/minirun/minirun/pkg/state"
 )
 
 // oomPoll is how often a streaming `events` looks for new OOM kills.
@@ -25,14 +26,14 @@ func Events(g Global, id string, statsOnly bool, interval time.Duration, w io.Wr
 	if err != nil {
 		return err
 	}
-	if l.status() == "stopped" {
+	if l.st.Status() == state.Stopped {
 		return ErrNotRunning
 	}
 	enc := json.NewEncoder(w)
-	if l.cg == nil {
+	if l.st.Cgroup == nil {
 		return enc.Encode(Event{Type: "stats", ID: id, Data: &cgroups.Stats{}})
 	}
-	st := l.cg.Stats()
+	st := l.st.Cgroup.Stats()
 	if statsOnly {
 		return enc.Encode(Event{Type: "stats", ID: id, Data: &st})
 	}
@@ -45,7 +46,7 @@ func Events(g Global, id string, statsOnly bool, interval time.Duration, w io.Wr
 	defer oomTick.Stop()
 	next := time.Now()
 	for l.st.Alive() {
-		st = l.cg.Stats()
+		st = l.st.Cgroup.Stats()
 		if st.Memory.OOMKills > ooms {
 			ooms = st.Memory.OOMKills
 			if err := enc.Encode(Event{Type: "oom", ID: id}); err != nil {

@@ -78,14 +78,8 @@ func startExec(g Global, o ExecOptions) (*child, *os.File, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	switch st := l.status(); st {
-	case "running", "created":
-	case "paused":
-		if !o.IgnorePaused {
-			return nil, nil, fmt.Errorf("cannot exec in a paused container (use --ignore-paused to override)")
-		}
-	default:
-		return nil, nil, fmt.Errorf("cannot exec in a stopped container: %w", ErrNotRunning)
+	if err := checkExec(l.st.Status(), o.IgnorePaused); err != nil {
+		return nil, nil, err
 	}
 	spec, err := l.st.Config()
 	if err != nil {
@@ -161,9 +155,9 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	if pidfdSock != nil {
 		defer pidfdSock.Close()
 	}
-	cg := l.cg
+	cg := l.st.Cgroup
 	if o.SubCgroup != "" {
-		if cg, err = l.cg.Sub(o.SubCgroup); err != nil {
+		if cg, err = l.st.Cgroup.Sub(o.SubCgroup); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/minirun/minirun/pkg/explain"
+	"github.com/minirun/minirun/pkg/state"
 )
 
 // Explain reads what isolation the container's init has, from the host's
@@ -13,7 +14,7 @@ func Explain(g Global, id string) (*explain.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s := l.status(); s == "stopped" {
+	if s := l.st.Status(); s == state.Stopped {
 		return nil, fmt.Errorf("container %q is stopped: there is no process to explain", id)
 	}
 	cfg, err := l.st.Config()

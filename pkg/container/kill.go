@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/minirun/minirun/pkg/namespaces"
+	"github.com/minirun/minirun/pkg/state"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
@@ -44,14 +45,14 @@ func kill(g Global, id string, sig unix.Signal, all bool) error {
 	if err != nil {
 		return err
 	}
-	st := l.status()
-	if st == "creating" {
+	st := l.st.Status()
+	if st == state.Creating {
 		return ErrNotRunning
 	}
 	if done, err := l.killSharedPidNS(sig); done {
 		return err
 	}
-	if st == "stopped" {
+	if st == state.Stopped {
 		return ErrNotRunning
 	}
 	if all {
@@ -74,8 +75,8 @@ func (l *loaded) signalInit(sig unix.Signal) error {
 		return ErrNotRunning
 	}
 	err = unix.PidfdSendSignal(pidfd, sig, nil, 0)
-	if sig == unix.SIGKILL && l.cg != nil && l.cg.Frozen() {
-		l.cg.Freeze(false)
+	if sig == unix.SIGKILL && l.st.Cgroup != nil && l.st.Cgroup.Frozen() {
+		l.st.Cgroup.Freeze(false)
 	}
 	if err != nil {
 		if errors.Is(err, unix.ESRCH) {
@@ -92,16 +93,16 @@ func (l *loaded) signalInit(sig unix.Signal) error {
 // namespace (a process someone else moved in is spared); otherwise, with
 // neither, only the init.
 func (l *loaded) signalAll(sig unix.Signal) error {
-	if l.cg != nil && l.cg.OwnsAny() {
-		return l.cg.Signal(sig, nil)
-	}
-	if l.cg.InNone() {
+	cg := l.st.Cgroup
+	switch signalRouteOf(cg) {
+	case routeOwnedCgroup:
+		return cg.Signal(sig, nil)
+	case routeNoCgroup:
 		return l.signalNoCgroup(sig)
-	}
-	if l.cg != nil {
+	case routeForeignCgroup:
 		if inNS, ok := l.ownPidNS(); ok {
 			defer inNS.Close()
-			return l.cg.Signal(sig, inNS.holds)
+			return cg.Signal(sig, inNS.holds)
 		}
 	}
 	return l.signalInit(sig)

@@ -13,7 +13,7 @@ import (
 // minirun created the cgroup, because a process in a pre-existing one need
 // not be the container's. It reports whether it handled the kill.
 func (l *loaded) killSharedPidNS(sig unix.Signal) (bool, error) {
-	if sig != unix.SIGKILL || l.cg == nil || !l.cg.OwnsAny() {
+	if sig != unix.SIGKILL || l.st.Cgroup == nil || !l.st.Cgroup.OwnsAny() {
 		return false, nil
 	}
 	// As runc's IsPrivate: a joined pid namespace counts as the container's.
@@ -21,5 +21,5 @@ func (l *loaded) killSharedPidNS(sig unix.Signal) (bool, error) {
 	if err != nil || namespaces.Has(spec, specs.PIDNamespace) {
 		return false, nil
 	}
-	return true, l.cg.Signal(unix.SIGKILL, nil)
+	return true, l.st.Cgroup.Signal(unix.SIGKILL, nil)
 }

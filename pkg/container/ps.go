@@ -16,11 +16,11 @@ func Ps(g Global, id, format string, psArgs []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if l.cg == nil {
+	if l.st.Cgroup == nil {
 		return fmt.Errorf("container %s has no cgroup", id)
 	}
-	pids, err := l.cg.Pids()
-	if l.cg.InNone() {
+	pids, err := l.st.Cgroup.Pids()
+	if l.st.Cgroup.InNone() {
 		pids, err = l.nsPids(), nil
 	}
 	if err != nil {

@@ -27,7 +27,7 @@ type StateJSON struct {
 }
 
 func (l *loaded) stateJSON() StateJSON {
-	status := l.status()
+	status := l.st.Status()
 	s := l.st.SpecState(status)
 	return StateJSON{OCIVersion: s.Version, ID: s.ID, Pid: s.Pid, Status: status, Bundle: s.Bundle,
 		Rootfs: l.st.Rootfs, Created: l.st.Created, Owner: l.st.Owner, Annotations: s.Annotations}

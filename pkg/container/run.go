@@ -26,7 +26,7 @@ func Run(g Global, o RunOptions) (int, error) {
 	if err != nil {
 		return 1, err
 	}
-	l := &loaded{st: c.st, cg: c.cg}
+	l := &loaded{st: c.st}
 	var restore func()
 	if c.console != nil {
 		master, err := console.RecvFd(c.console)

@@ -1,11 +1,9 @@
 package container
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 
-	"github.com/minirun/minirun/pkg/cgroups"
 	"github.com/minirun/minirun/pkg/logs"
 	"github.com/minirun/minirun/pkg/state"
 )
@@ -29,16 +27,10 @@ func deleteCorrupt(g Global, id string, cause error) error {
 	}
 	logs.Warnf("delete --force %s: %v; cleaning up from what is readable", id, cause)
 	l := &loaded{st: st}
-	if len(st.Cgroup) > 0 {
-		l.cg = &cgroups.State{}
-		if json.Unmarshal(st.Cgroup, l.cg) != nil {
-			l.cg, lost = nil, append(lost, "cgroup")
-		}
-	}
 	if slices.Contains(lost, "pid") || slices.Contains(lost, "pidStart") {
 		logs.Warnf("delete --force %s: the init's pid is lost; a process it left running is not signalled", id)
 	}
-	if l.cg == nil {
+	if l.st.Cgroup == nil {
 		path := "unknown"
 		if spec, err := st.Config(); err == nil && spec.Linux != nil {
 			path = spec.Linux.CgroupsPath

@@ -81,17 +81,17 @@ func spawn(s spawnSpec) (*child, error) {
 		Stderr:     s.stderr,
 		ExtraFiles: extra,
 	}
-	// On cgroup v2 the bootstrap process is born in the container's cgroup
-	// (clone3 CLONE_INTO_CGROUP): no migration, nothing runs outside it.
-	intoCgroup, err := s.cgroup.UnifiedDir()
+	// The bootstrap is in the container's cgroups before it clones
+	// anything: born there on v2, the rest below (cgroups.Placement).
+	place, err := s.cgroup.Placement()
 	if err != nil {
 		parentSock.Close()
 		childSock.Close()
 		return nil, err
 	}
-	if intoCgroup != nil {
-		defer intoCgroup.Close()
-		cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: true, CgroupFD: int(intoCgroup.Fd())}
+	defer place.Close()
+	if fd, ok := place.CgroupFD(); ok {
+		cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: true, CgroupFD: fd}
 	}
 	err = startProtected(cmd)
 	// Because a copy kept here would hide the child's death: the read of
@@ -107,8 +107,8 @@ func spawn(s spawnSpec) (*child, error) {
 		cmd.Process.Kill()
 	}
 	// On v1 the bootstrap process moves itself (cheaper, see nsenter.c).
-	boot.CgroupTasks = s.cgroup.V1TasksFiles()
-	pid, err := bootstrap(cmd, parentSock, boot, s.cgroup)
+	boot.CgroupTasks = place.Tasks
+	pid, err := bootstrap(cmd, parentSock, boot, place)
 	if err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
@@ -119,9 +119,10 @@ func spawn(s spawnSpec) (*child, error) {
 	return c, nil
 }
 
-func bootstrap(cmd *exec.Cmd, sock *os.File, boot protocol.Bootstrap, cg *cgroups.State) (int, error) {
-	// Only a hybrid host's unified directory is joined from here.
-	if err := cg.JoinUnified(cmd.Process.Pid); err != nil {
+func bootstrap(cmd *exec.Cmd, sock *os.File, boot protocol.Bootstrap, place *cgroups.Placement) (int, error) {
+	// Only a hybrid host's unified directory is joined from here, before
+	// the frame: once sent, the bootstrap may clone.
+	if err := place.Join(cmd.Process.Pid); err != nil {
 		return 0, err
 	}
 	logs.Debugf("spawn: bootstrap process in its cgroup")

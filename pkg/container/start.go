@@ -39,14 +39,8 @@ func Start(g Global, id string) error {
 // start releases the init and runs the poststart hooks; it returns the
 // NOTIFY_SOCKET relay, if any, for the caller to wait on.
 func (l *loaded) start() (relay *sdRelay, err error) {
-	switch s := l.status(); s {
-	case "created":
-	case "stopped":
-		return nil, fmt.Errorf("cannot start a container that has stopped")
-	case "running":
-		return nil, fmt.Errorf("cannot start an already running container")
-	default:
-		return nil, fmt.Errorf("cannot start a container in the %s state", s)
+	if err := checkStart(l.st.Status()); err != nil {
+		return nil, err
 	}
 	relay, err = listenSdNotify(l.st)
 	if err != nil {

@@ -33,11 +33,11 @@ func TestStatusTransitions(t *testing.T) {
 	start, _, err := state.ProcStart(child.Process.Pid)
 	must(err)
 
-	st := &state.Container{ID: "c"}
-	l := &loaded{st: st, cg: cg}
+	st := &state.Container{ID: "c", Cgroup: cg}
+	l := &loaded{st: st}
 	check := func(want string) {
 		t.Helper()
-		if got := l.status(); got != want {
+		if got := l.st.Status(); got != want {
 			t.Fatalf("status %q, want %q (record %+v)", got, want, *st)
 		}
 	}
@@ -55,6 +55,6 @@ func TestStatusTransitions(t *testing.T) {
 	child.Process.Kill()
 	child.Wait()
 	check("stopped")
-	l.cg = nil // a container placed in no cgroup (rootless) is never paused
+	st.Cgroup = nil // a container placed in no cgroup (rootless) is never paused
 	check("stopped")
 }

@@ -3,6 +3,7 @@ package container
 import (
 	"fmt"
 
+	"github.com/minirun/minirun/pkg/state"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
@@ -15,10 +16,10 @@ func Update(g Global, id string, apply func(*Resources) error) error {
 	if err != nil {
 		return err
 	}
-	if l.status() == "stopped" {
+	if l.st.Status() == state.Stopped {
 		return ErrNotRunning
 	}
-	if l.cg == nil {
+	if l.st.Cgroup == nil {
 		return fmt.Errorf("container %s has no cgroup to update", id)
 	}
 	spec, err := l.st.Config()
@@ -37,11 +38,11 @@ func Update(g Global, id string, apply func(*Resources) error) error {
 	noDevices := *r
 	noDevices.Devices = nil
 	if g.Rootless {
-		if err := l.cg.CheckPlaced(&noDevices); err != nil {
+		if err := l.st.Cgroup.CheckPlaced(&noDevices); err != nil {
 			return err
 		}
 	}
-	if err := l.cg.Set(&noDevices); err != nil {
+	if err := l.st.Cgroup.Set(&noDevices); err != nil {
 		return err
 	}
 	spec.Linux.Resources = r

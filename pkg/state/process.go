@@ -33,23 +33,17 @@ func ProcStart(pid int) (start uint64, zombie bool, err error) {
 
 // Alive reports whether the container's own init still runs.
 func (c *Container) Alive() bool {
-	if c.Pid <= 0 {
-		return false
-	}
-	start, zombie, err := ProcStart(c.Pid)
-	return err == nil && !zombie && start == c.PidStart
+	alive, same := c.initFacts()
+	return alive && same
 }
 
-// Status is the runtime-spec status, before the paused check (which needs cgroups).
-func (c *Container) Status() string {
-	switch {
-	case c.Pid == 0:
-		return "creating"
-	case !c.Alive():
-		return "stopped"
-	case c.Started:
-		return "running"
-	default:
-		return "created"
+// initFacts reads whether a live process has the record's pid and
+// whether its start time is the record's.
+func (c *Container) initFacts() (alive, sameStart bool) {
+	if c.Pid <= 0 {
+		return false, false
 	}
+	start, zombie, err := ProcStart(c.Pid)
+	alive = err == nil && !zombie
+	return alive, alive && start == c.PidStart
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/minirun/minirun/pkg/cgroups"
 )
 
 // ErrCorrupt marks a record that exists but cannot be read or decoded
@@ -15,7 +17,7 @@ var ErrCorrupt = errors.New("corrupt state")
 
 // Salvage reads what it can of a corrupt record: every top-level field
 // complete before the damage. The fields come in the struct's order (id,
-// bundle, rootfs, pid, pidStart, ..., cgroup, namespaces), so a record cut
+// bundle, rootfs, pid, pidStart, ..., cgroup), so a record cut
 // short keeps its pid before its cgroup. Fields it could not read are zero
 // and named in lost.
 func Salvage(root, id string) (c *Container, lost []string, err error) {
@@ -41,6 +43,11 @@ func Salvage(root, id string) (c *Container, lost []string, err error) {
 		}
 	}
 	c = &Container{dir: dir}
+	// A cgroup record that is whole JSON but not a cgroup record is lost
+	// alone, not the rest with it.
+	if raw, ok := fields["cgroup"]; ok && json.Unmarshal(raw, new(cgroups.State)) != nil {
+		delete(fields, "cgroup")
+	}
 	for _, key := range []string{"pid", "pidStart", "cgroup"} {
 		if _, ok := fields[key]; !ok {
 			lost = append(lost, key)

@@ -1,17 +1,18 @@
 package state
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/minirun/minirun/pkg/cgroups"
 )
 
 func TestSalvageKeepsFieldsBeforeTheDamage(t *testing.T) {
 	root := t.TempDir()
-	c := &Container{ID: "c", Pid: 42, PidStart: 7, Cgroup: json.RawMessage(`{"path":"/x"}`)}
+	c := &Container{ID: "c", Pid: 42, PidStart: 7, Cgroup: &cgroups.State{Path: "/x"}}
 	if err := Create(root, c); err != nil {
 		t.Fatal(err)
 	}
@@ -28,6 +29,7 @@ func TestSalvageKeepsFieldsBeforeTheDamage(t *testing.T) {
 	}{
 		{"brace lost", string(b[:len(b)-1]), 42, nil},
 		{"cut before created", string(b[:strings.Index(string(b), `"created"`)]), 42, []string{"cgroup"}},
+		{"cgroup not a record", `{"id":"c","pid":42,"pidStart":7,"cgroup":"/x"}`, 42, []string{"cgroup"}},
 		{"garbage", "\x00\x01garbage", 0, []string{"pid", "pidStart", "cgroup"}},
 		{"empty", "", 0, []string{"pid", "pidStart", "cgroup"}},
 	}

@@ -10,7 +10,7 @@ import (
 // while our own init is alive: a stale pid could name a host process.
 func (c *Container) SpecState(status string) specs.State {
 	pid := 0
-	if status != "stopped" && c.Alive() {
+	if status != Stopped && c.Alive() {
 		pid = c.Pid
 	}
 	return specs.State{
@@ -33,7 +33,7 @@ func (c *Container) SpecStateJSON(status string) []byte {
 // started, even when that process has exited already (the hook is told
 // what was started, a moment ago; nothing is signalled by this pid).
 func (c *Container) StartedStateJSON() []byte {
-	st := c.SpecState("running")
+	st := c.SpecState(Running)
 	st.Pid = c.Pid
 	b, _ := json.Marshal(st)
 	return b

@@ -1,5 +1,6 @@
 // Package state owns the per-container state directory under --root: the
-// saved record of a container, its id rules, and whether its init is alive.
+// saved record of a container (its cgroup record included), its id rules,
+// whether its init is alive, and the one derivation of its status.
 package state
 
 import (
@@ -12,6 +13,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/minirun/minirun/pkg/cgroups"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
@@ -32,7 +34,10 @@ var ErrNotExist = errors.New("does not exist")
 // ErrExist is returned when the id is already taken.
 var ErrExist = errors.New("already exists")
 
-// Container is the saved record of one container.
+// Container is the saved record of one container: everything a later
+// command knows of it, the cgroups minirun made for it included. The
+// validated config is kept beside it (SaveConfig). Status derives the
+// lifecycle state from it.
 type Container struct {
 	ID          string            `json:"id"`
 	Bundle      string            `json:"bundle"`
@@ -43,9 +48,12 @@ type Container struct {
 	Started     bool              `json:"started"`
 	Owner       string            `json:"owner,omitempty"`
 	Annotations map[string]string `json:"annotations,omitempty"`
-	Cgroup      json.RawMessage   `json:"cgroup,omitempty"`
-	Namespaces  map[string]string `json:"namespaces,omitempty"` // proc name -> path joined at create, for exec
-	Audit       *Helper           `json:"audit,omitempty"`      // the --audit supervisor minirun started
+	// Cgroup is the container's cgroups and which of them minirun made
+	// (cgroups.State, the ownership record); nil until create made them.
+	// A record of an older version that still has "namespaces" (never
+	// written) loads: unknown fields are ignored.
+	Cgroup *cgroups.State `json:"cgroup,omitempty"`
+	Audit  *Helper        `json:"audit,omitempty"` // the --audit supervisor minirun started
 	// HostMounts is set for a container without a mount namespace whose
 	// mounts go into the host's mount table: HostMountsBefore are the ids
 	// of the mounts below the rootfs before the init ran, HostMountIDs the
