@@ -2,14 +2,24 @@ package apparmor
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
 // DefaultName is the profile minirun generates when no name is given.
 const DefaultName = "minirun-default"
 
-var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.+-]*$`)
+// validName is `^[A-Za-z0-9][A-Za-z0-9_.+-]*$`, checked by hand: a regexp
+// would be compiled at the start of every command.
+func validName(n string) bool {
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !alnum && (i == 0 || strings.IndexByte("_.+-", c) < 0) {
+			return false
+		}
+	}
+	return n != ""
+}
 
 // Options shape the generated profile.
 type Options struct {
@@ -65,7 +75,7 @@ func Generate(o Options) (string, error) {
 	if o.Name == "" {
 		o.Name = DefaultName
 	}
-	if !validName.MatchString(o.Name) {
+	if !validName(o.Name) {
 		return "", fmt.Errorf("apparmor profile name %q: use letters, digits, '_', '.', '+', '-'", o.Name)
 	}
 	rawNet := "\n  deny network raw,\n  deny network packet,"

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -56,4 +57,23 @@ func TestGenerateNameIsNotReplacedAgain(t *testing.T) {
 	if strings.Count(p, "deny network raw,") != 1 {
 		t.Fatalf("raw network rule missing or doubled:\n%s", p)
 	}
+}
+
+// The hand-written name check must accept exactly what its pattern says.
+func TestNameCheckMatchesPattern(t *testing.T) {
+	pattern := regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.+-]*$`)
+	alphabet := []string{"a", "Z", "0", "_", "+", "-", ".", "/", " ", "\n", "\x00", "é", "{"}
+	var walk func(prefix string, depth int)
+	walk = func(prefix string, depth int) {
+		if got, want := validName(prefix), pattern.MatchString(prefix); got != want {
+			t.Errorf("validName(%q) = %v, pattern says %v", prefix, got, want)
+		}
+		if depth == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			walk(prefix+c, depth-1)
+		}
+	}
+	walk("", 3)
 }

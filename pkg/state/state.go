@@ -9,8 +9,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/minirun/minirun/pkg/cgroups"
@@ -72,7 +72,11 @@ type Helper struct {
 	Start uint64 `json:"start"`
 }
 
-var validID = regexp.MustCompile(`^[\w+\-.]+$`)
+// idChar is runc's id alphabet, `[\w+\-.]`, checked by hand: a regexp
+// would be compiled at the start of every command.
+func idChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_+-.", c) >= 0
+}
 
 // ValidateID applies runc's id rule: letters, digits, _ + - . only, and
 // never "." or "..", so an id can never escape the state root.
@@ -80,7 +84,7 @@ func ValidateID(id string) error {
 	if id == "" {
 		return fmt.Errorf("container id cannot be empty")
 	}
-	if len(id) > 1024 || !validID.MatchString(id) || id == "." || id == ".." {
+	if len(id) > 1024 || strings.IndexFunc(id, func(r rune) bool { return r >= 0x80 || !idChar(byte(r)) }) >= 0 || id == "." || id == ".." {
 		return fmt.Errorf("invalid container id %q: use letters, digits, '_', '+', '-', '.'", id)
 	}
 	return nil
