@@ -15,12 +15,18 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
 var specBin string
+
+// timeBin is GNU time, for peak RSS (package time).
+const timeBin = "/usr/bin/time"
+
+// rssKey prefixes the samples of the RSS pass in a runtime's results.
+const rssKey = "rss:"
 
 type runtime struct {
 	name, bin string
@@ -59,10 +65,19 @@ func main() {
 	}
 	defer os.RemoveAll(dir)
 	results := map[string]map[string][]sample{}
+	// Interleaved, one lifecycle of each runtime in turn, so a slow spell
+	// of the shared machine falls on all of them alike.
 	for _, rt := range rts {
-		results[rt.name] = measure(rt, dir, busybox, *n)
+		results[rt.name] = map[string][]sample{}
 	}
+	for i := 0; i <= *n; i++ {
+		for _, rt := range rts {
+			lifecycle(rt, dir, busybox, i, results[rt.name])
+		}
+	}
+	removeBenchCgroups()
 	report(rts, results)
+	batchCost(rts, dir, busybox)
 	seccompCost(rts, dir, busybox, *n)
 	auditCost(*minirun, dir, busybox, min(*n, 10))
 }
@@ -124,7 +139,27 @@ func bundleWith(dir, name, busybox, ociVer string, args []string, seccomp any) s
 
 // timed runs one runtime command and returns its wall time and peak RSS.
 func timed(rt runtime, root string, args ...string) (sample, error) {
-	cmd := exec.Command(rt.bin, append([]string{"--root", root}, args...)...)
+	return timedRSS(rt, root, false, args...)
+}
+
+// timedRSS with rss set runs the command under GNU time (-f %M) for its
+// peak RSS. wait4's own figure cannot be used: Go starts children with
+// vfork, so a child's peak counts this (larger) process's pages from
+// before its execve. time's child is a fork of a 1 MB process.
+func timedRSS(rt runtime, root string, rss bool, args ...string) (sample, error) {
+	argv := append([]string{rt.bin, "--root", root}, args...)
+	var rssFile string
+	if rss {
+		f, err := os.CreateTemp("", "bench-rss")
+		if err != nil {
+			return sample{}, err
+		}
+		f.Close()
+		rssFile = f.Name()
+		defer os.Remove(rssFile)
+		argv = append([]string{timeBin, "-f", "%M", "-o", rssFile}, argv...)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
 	devnull, _ := os.OpenFile(os.DevNull, os.O_RDWR, 0)
 	defer devnull.Close()
 	// A file, not a pipe: a created container keeps its stdio open.
@@ -135,53 +170,67 @@ func timed(rt runtime, root string, args ...string) (sample, error) {
 	start := time.Now()
 	err := cmd.Run()
 	d := time.Since(start)
-	var rss int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = ru.Maxrss
-	}
 	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if err != nil {
 		msg, _ := os.ReadFile(stderr.Name())
 		return sample{}, fmt.Errorf("%s %s: %w: %s", rt.name, strings.Join(args, " "), err, msg)
 	}
-	return sample{d, rss, cpu}, nil
+	var kb int64
+	if rss {
+		out, _ := os.ReadFile(rssFile)
+		fields := strings.Fields(string(out))
+		if len(fields) == 0 {
+			return sample{}, fmt.Errorf("%s %s: no peak RSS from %s", rt.name, strings.Join(args, " "), timeBin)
+		}
+		kb, _ = strconv.ParseInt(fields[len(fields)-1], 10, 64)
+	}
+	return sample{d, kb, cpu}, nil
 }
 
-func measure(rt runtime, dir, busybox string, n int) map[string][]sample {
+// lifecycle runs iteration i of one runtime's lifecycle into res:
+// iteration 0 runs every command under GNU time for its peak RSS (and
+// warms the caches); its latencies are not counted.
+func lifecycle(rt runtime, dir, busybox string, i int, res map[string][]sample) {
 	root := filepath.Join(dir, rt.name+"-state")
-	trueB := bundle(dir, rt.name+"-true", busybox, rt.ociVer, []string{"/bin/true"})
-	sleepB := bundle(dir, rt.name+"-sleep", busybox, rt.ociVer, []string{"/bin/sleep", "1000"})
-	res := map[string][]sample{}
+	trueB := filepath.Join(dir, rt.name+"-true")
+	sleepB := filepath.Join(dir, rt.name+"-sleep")
+	if i == 0 {
+		bundle(dir, rt.name+"-true", busybox, rt.ociVer, []string{"/bin/true"})
+		bundle(dir, rt.name+"-sleep", busybox, rt.ociVer, []string{"/bin/sleep", "1000"})
+	}
+	rssPass := i == 0
 	add := func(op string, s sample, err error) {
 		if err != nil {
 			fatal(err.Error())
 		}
+		if rssPass {
+			op = rssKey + op
+		}
 		res[op] = append(res[op], s)
 	}
-	for i := 0; i < n; i++ {
-		id := fmt.Sprintf("b%d", i)
-		s, err := timed(rt, root, "run", "--bundle", trueB, id)
-		add("run /bin/true", s, err)
-		if rt.name != "minirun" {
-			timed(rt, root, "delete", "--force", id)
-		}
-		s, err = timed(rt, root, "create", "--bundle", sleepB, id)
-		add("create", s, err)
-		s, err = timed(rt, root, "state", id)
-		add("state", s, err)
-		s, err = timed(rt, root, "start", id)
-		add("start", s, err)
-		s, err = timed(rt, root, "exec", id, "/bin/true")
-		add("exec /bin/true", s, err)
-		s, err = timed(rt, root, "delete", "--force", id)
-		add("delete --force (running)", s, err)
-		s, err = timed(rt, root, "create", "--bundle", sleepB, id)
-		add("create", s, err)
-		s, err = timed(rt, root, "delete", id)
-		add("delete (created)", s, err)
+	timed := func(rt runtime, root string, args ...string) (sample, error) {
+		return timedRSS(rt, root, rssPass, args...)
 	}
-	removeBenchCgroups()
-	return res
+	id := fmt.Sprintf("b%d", i)
+	s, err := timed(rt, root, "run", "--bundle", trueB, id)
+	add("run /bin/true", s, err)
+	if rt.name != "minirun" {
+		timed(rt, root, "delete", "--force", id)
+	}
+	s, err = timed(rt, root, "create", "--bundle", sleepB, id)
+	add("create", s, err)
+	s, err = timed(rt, root, "state", id)
+	add("state", s, err)
+	s, err = timed(rt, root, "start", id)
+	add("start", s, err)
+	s, err = timed(rt, root, "exec", id, "/bin/true")
+	add("exec /bin/true", s, err)
+	s, err = timed(rt, root, "delete", "--force", id)
+	add("delete --force (running)", s, err)
+	s, err = timed(rt, root, "create", "--bundle", sleepB, id)
+	add("create", s, err)
+	s, err = timed(rt, root, "delete", id)
+	add("delete (created)", s, err)
 }
 
 // removeBenchCgroups removes what runc and crun leave of /minirun-bench.
@@ -251,9 +300,19 @@ func report(rts []runtime, res map[string]map[string][]sample) {
 		}
 		fmt.Println()
 	}
-	fmt.Printf("%-26s", "peak RSS per process (MB)")
+	// Peak RSS of the command's process and the children it reaped (for
+	// run and exec, the container's process before its execve is still
+	// the runtime's image).
+	fmt.Printf("\n%-26s", "peak RSS per command (MB)")
 	for _, rt := range rts {
-		fmt.Printf("%12.1f", float64(peak(res[rt.name]))/1024)
+		fmt.Printf("%12s", rt.name)
 	}
 	fmt.Println()
+	for _, op := range ops {
+		fmt.Printf("%-26s", op)
+		for _, rt := range rts {
+			fmt.Printf("%12.1f", float64(peak(map[string][]sample{op: res[rt.name][rssKey+op]}))/1024)
+		}
+		fmt.Println()
+	}
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what building and testing minirun needs on Debian 12 (as root).
 set -eu
-pkgs="build-essential pkg-config libseccomp-dev busybox-static iproute2 procps apparmor util-linux docker.io podman containerd qemu-system-x86 cpio libcap2-bin catatonit runc crun uidmap"
+pkgs="build-essential pkg-config libseccomp-dev busybox-static iproute2 procps apparmor util-linux docker.io podman containerd qemu-system-x86 cpio libcap2-bin catatonit runc crun uidmap time"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
