@@ -9,8 +9,15 @@ export PATH := $(dir $(GO)):$(PATH)
 
 all: build
 
+# Static (libc and libseccomp linked in, as runc's release builds): every
+# container start executes the binary twice (the command, the bootstrap),
+# and a static one skips the dynamic loader and maps no shared libc; exec
+# 20.5 -> 16.6 ms, peak RSS -0.7 MB here (docs/performance.md). osusergo and
+# netgo keep glibc's NSS, which a static binary cannot load, out.
+STATIC  := -tags osusergo,netgo -ldflags '$(LDFLAGS) -linkmode external -extldflags -static'
+
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/minirun ./cmd/minirun
+	$(GO) build -trimpath $(STATIC) -o bin/minirun ./cmd/minirun
 
 deps:
 	scripts/install-deps.sh
