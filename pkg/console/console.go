@@ -6,6 +6,7 @@ package console
 import (
 	"fmt"
 	"os"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -73,8 +74,29 @@ func SendFd(sock *os.File, f *os.File) error {
 	return nil
 }
 
-// RecvFd receives one fd sent by SendFd.
-func RecvFd(sock *os.File) (*os.File, error) {
+// RecvFd receives one fd sent by SendFd, waiting at most within for it:
+// a child that never sends must not hang the runtime.
+func RecvFd(sock *os.File, within time.Duration) (*os.File, error) {
+	fds := []unix.PollFd{{Fd: int32(sock.Fd()), Events: unix.POLLIN}}
+	deadline := time.Now().Add(within)
+	for {
+		// Never negative: poll(2) takes that as no timeout.
+		n, err := unix.Poll(fds, int(max(time.Until(deadline).Milliseconds(), 0)))
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("receive fd: poll: %w", err)
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("receive fd: nothing sent within %v", within)
+		}
+		break
+	}
+	return recvFd(sock)
+}
+
+func recvFd(sock *os.File) (*os.File, error) {
 	name := make([]byte, 4096)
 	oob := make([]byte, unix.CmsgSpace(4))
 	n, oobn, _, _, err := unix.Recvmsg(int(sock.Fd()), name, oob, unix.MSG_CMSG_CLOEXEC)

@@ -2,6 +2,7 @@ package console
 
 import (
 	"os"
+	"time"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -51,5 +52,55 @@ func TestClearONLCR(t *testing.T) {
 	n, _ := master.Read(buf)
 	if string(buf[:n]) != "a\nb\n" {
 		t.Fatalf("read %q from the master, want %q", buf[:n], "a\nb\n")
+	}
+}
+
+func socketPair(t *testing.T) (*os.File, *os.File) {
+	t.Helper()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := os.NewFile(uintptr(fds[0]), "a"), os.NewFile(uintptr(fds[1]), "b")
+	t.Cleanup(func() { a.Close(); b.Close() })
+	return a, b
+}
+
+func TestRecvFdIsBounded(t *testing.T) {
+	a, _ := socketPair(t)
+	start := time.Now()
+	if _, err := RecvFd(a, 50*time.Millisecond); err == nil {
+		t.Fatal("received an fd nobody sent")
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("waited %v for a 50ms bound", d)
+	}
+}
+
+func TestRecvFdPeerClosedWithoutSending(t *testing.T) {
+	a, b := socketPair(t)
+	b.Close()
+	if _, err := RecvFd(a, time.Minute); err == nil {
+		t.Fatal("a closed peer gave an fd")
+	}
+}
+
+func TestRecvFdGetsTheSentFile(t *testing.T) {
+	a, b := socketPair(t)
+	f, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := SendFd(b, f); err != nil {
+		t.Fatal(err)
+	}
+	got, err := RecvFd(a, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Close()
+	if got.Name() != os.DevNull {
+		t.Fatalf("name %q, want %q", got.Name(), os.DevNull)
 	}
 }

@@ -103,7 +103,7 @@ func startExec(g Global, o ExecOptions) (*child, *os.File, error) {
 func foreground(c *child, runEnd *os.File) (int, error) {
 	var restore func()
 	if runEnd != nil {
-		master, err := console.RecvFd(runEnd)
+		master, err := console.RecvFd(runEnd, childWait)
 		runEnd.Close()
 		if err != nil {
 			return 1, err

@@ -29,7 +29,7 @@ func Run(g Global, o RunOptions) (int, error) {
 	l := &loaded{st: c.st}
 	var restore func()
 	if c.console != nil {
-		master, err := console.RecvFd(c.console)
+		master, err := console.RecvFd(c.console, childWait)
 		c.console.Close()
 		if err != nil {
 			l.killAndWait()
