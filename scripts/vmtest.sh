@@ -39,8 +39,9 @@ root=$work/initramfs
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,mnt,etc,lib64,usr/lib/x86_64-linux-gnu,lib/x86_64-linux-gnu}
 cp "$(command -v busybox)" "$root/bin/busybox"
 cp "$MINIRUN" "$root/bin/minirun"
-# minirun links libc and libseccomp: take them along.
-for lib in $(ldd "$MINIRUN" | grep -o '/[^ ]*'); do
+# A dynamically linked minirun (a plain `go build`) needs its libc and
+# libseccomp along; the static one from `make build` needs nothing.
+for lib in $(ldd "$MINIRUN" 2>/dev/null | grep -o '/[^ ]*'); do
 	mkdir -p "$root$(dirname "$lib")"
 	cp -L "$lib" "$root$lib"
 done
