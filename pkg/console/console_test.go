@@ -2,8 +2,8 @@ package console
 
 import (
 	"os"
-	"time"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
