@@ -307,3 +307,37 @@ func TestBindSourceThroughHostLinkIntoRootfs(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q; want the image's own file", r.code, r.stdout, r.stderr)
 	}
 }
+
+// The same with a host link that points into a subdirectory of the rootfs
+// (not at the bundle or the rootfs itself), and with one that points at
+// an image link: the image's rootfs/sub/data and rootfs/evil lead to the
+// host's directory if read on the host.
+func TestBindSourceThroughHostLinkIntoRootfsSubdirectory(t *testing.T) {
+	e := newEnv(t)
+	hostDir := filepath.Join(e.dir, "hostsecret")
+	must(t, os.MkdirAll(hostDir, 0o755))
+	must(t, os.WriteFile(filepath.Join(hostDir, "f"), []byte("host-file"), 0o644))
+	toSub := filepath.Join(e.dir, "sub-link")
+	toEvil := filepath.Join(e.dir, "evil-link")
+	b := e.bundle("c", func(s *specs.Spec) {
+		s.Mounts = append(s.Mounts,
+			specs.Mount{Destination: "/mnt/a", Type: "bind", Source: filepath.Join(toSub, "data"), Options: []string{"rbind", "ro"}},
+			specs.Mount{Destination: "/mnt/b", Type: "bind", Source: toEvil, Options: []string{"rbind", "ro"}})
+		s.Process.Args = []string{"sh", "-c", "cat /mnt/a/f /mnt/b/f 2>&1"}
+	})
+	rootfs := filepath.Join(b, "rootfs")
+	must(t, os.MkdirAll(filepath.Join(rootfs, "sub"), 0o755))
+	must(t, os.Symlink(rootfs+"/sub", toSub))
+	must(t, os.Symlink(rootfs+"/evil", toEvil))
+	must(t, os.Symlink(hostDir, filepath.Join(rootfs, "sub", "data")))
+	must(t, os.Symlink(hostDir, filepath.Join(rootfs, "evil")))
+	must(t, os.MkdirAll(filepath.Join(rootfs, hostDir), 0o755))
+	must(t, os.WriteFile(filepath.Join(rootfs, hostDir, "f"), []byte("image-file"), 0o644))
+	r := e.run("run", "--bundle", b, "c")
+	if strings.Contains(r.stdout, "host-file") {
+		t.Fatalf("the host's directory was bound through the image's link: stdout %q", r.stdout)
+	}
+	if r.code != 0 || r.stdout != "image-fileimage-file" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want the image's own file twice", r.code, r.stdout, r.stderr)
+	}
+}
