@@ -130,7 +130,7 @@ func (k realKernel) Execve(path string, argv, env []string) error {
 const heldFdScan = 1024
 
 func refuseHeldFiles(from int) error {
-	for fd := from; fd < from+heldFdScan; fd++ {
+	for _, fd := range openFds(from, heldFdScan) {
 		var st unix.Stat_t
 		err := unix.Fstat(fd, &st)
 		if errors.Is(err, unix.EBADF) {
@@ -146,4 +146,39 @@ func refuseHeldFiles(from int) error {
 		return fmt.Errorf("refusing to exec: fd %d (mode %#o) is a file or directory the runtime still holds", fd, st.Mode)
 	}
 	return nil
+}
+
+// openFds lists the open fds in [from, from+n). One poll(2) answers for all
+// of them (POLLNVAL: not open) where 1,024 fstat calls would cost ~0.2 ms
+// of every start and exec; where poll refuses (n above RLIMIT_NOFILE),
+// every fd is listed and left to fstat.
+func openFds(from, n int) []int {
+	pfds := make([]unix.PollFd, n)
+	for i := range pfds {
+		pfds[i] = unix.PollFd{Fd: int32(from + i)}
+	}
+	all := func() []int {
+		fds := make([]int, n)
+		for i := range fds {
+			fds[i] = from + i
+		}
+		return fds
+	}
+	for {
+		_, err := unix.Poll(pfds, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return all()
+		}
+		break
+	}
+	var open []int
+	for _, p := range pfds {
+		if p.Revents&unix.POLLNVAL == 0 {
+			open = append(open, int(p.Fd))
+		}
+	}
+	return open
 }
