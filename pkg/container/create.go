@@ -283,15 +283,22 @@ func (b *builder) makeCgroup() error {
 }
 
 // recordInit saves the config, then the init's pid and start time in the
-// record. In this order because a record with a pid reads as created, and
-// exec, update and delete's poststop hooks of a created container read
-// the config (saved at Ready, an exec in between failed). The spec is
-// final here: --audit and NOTIFY_SOCKET changed it before the spawn.
+// record, marked Creating: delete can then kill a half-made init, while
+// exec, update, start and kill see "creating" until the init is ready
+// (recordReady). Before that its mount namespace still has the host's
+// root, so a process joining it would resolve paths on the host. The spec
+// is final here: --audit and NOTIFY_SOCKET changed it before the spawn.
 func recordInit(st *state.Container, spec *specs.Spec, pid int, start uint64) error {
 	if err := st.SaveConfig(spec); err != nil {
 		return err
 	}
-	st.Pid, st.PidStart = pid, start
+	st.Pid, st.PidStart, st.Creating = pid, start, true
+	return st.Save()
+}
+
+// recordReady marks the init ready: the container is created.
+func recordReady(st *state.Container) error {
+	st.Creating = false
 	return st.Save()
 }
 
@@ -355,6 +362,9 @@ func (b *builder) handOver(bpf []byte) (err error) {
 		return fmt.Errorf("unable to start container process: error during container init: %w", err)
 	}
 	c.sock.Close()
+	if err := recordReady(b.st); err != nil {
+		return err
+	}
 	return writePidFile(b.o.PidFile, c.pid)
 }
 

@@ -42,7 +42,7 @@ func deleteLocked(g Global, id string, force bool) error {
 		}
 		return nil
 	}
-	kill, err := deleteKills(l.st.Status(), l.ownsCgroup(), force, id)
+	kill, err := deleteKills(l.st.Status(), l.st.Pid > 0, l.ownsCgroup(), force, id)
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,8 @@ func checkExec(status string, ignorePaused bool) error {
 			return fmt.Errorf("cannot exec in a paused container (use --ignore-paused to override)")
 		}
 		return nil
+	case state.Creating:
+		return fmt.Errorf("cannot exec in a container that is being created: %w", ErrNotRunning)
 	default:
 		return fmt.Errorf("cannot exec in a stopped container: %w", ErrNotRunning)
 	}
@@ -56,14 +58,20 @@ func checkPause(status string, freeze bool) error {
 
 // deleteKills decides whether delete kills before it removes: a created
 // container is deleted without force (as runc), a running or paused one
-// only with it. A stopped or half-created one is killed only where
-// minirun made its cgroup, because what the init left there (children
-// outside a pid namespace, threads of a dead leader) must go too, and
-// only there is everything in it the container's.
-func deleteKills(status string, ownsCgroup, force bool, id string) (bool, error) {
-	switch status {
-	case state.Stopped, state.Creating:
+// only with it. A half-made one whose live init is recorded (a create
+// that died) is killed too: the init by its pidfd, checked against its
+// start time. A stopped one, or a half-made one without a recorded init,
+// is killed only where minirun made its cgroup, because what the init left
+// there (children outside a pid namespace, threads of a dead leader) must
+// go too, and only there is everything in it the container's.
+func deleteKills(status string, initRecorded, ownsCgroup, force bool, id string) (bool, error) {
+	switch {
+	case status == state.Creating && initRecorded:
+		return true, nil
+	case status == state.Stopped || status == state.Creating:
 		return ownsCgroup, nil
+	}
+	switch status {
 	case state.Created:
 		return true, nil
 	default:

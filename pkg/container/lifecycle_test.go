@@ -29,8 +29,8 @@ func TestCommandsByStatus(t *testing.T) {
 		"exec --ignore-paused": func(s string) error { return checkExec(s, true) },
 		"pause":                func(s string) error { return checkPause(s, true) },
 		"resume":               func(s string) error { return checkPause(s, false) },
-		"delete":               func(s string) error { _, err := deleteKills(s, false, false, "c"); return err },
-		"delete --force":       func(s string) error { _, err := deleteKills(s, false, true, "c"); return err },
+		"delete":               func(s string) error { _, err := deleteKills(s, false, false, false, "c"); return err },
+		"delete --force":       func(s string) error { _, err := deleteKills(s, false, false, true, "c"); return err },
 	}
 	for cmd, check := range run {
 		for _, s := range all {
@@ -50,7 +50,8 @@ func TestCommandsByStatus(t *testing.T) {
 		{checkStart(state.Paused), "cannot start a container in the paused state"},
 		{checkExec(state.Paused, false), "cannot exec in a paused container"},
 		{checkPause(state.Running, false), "container not paused"},
-		{func() error { _, err := deleteKills(state.Running, true, false, "c"); return err }(), "cannot delete container c that is not stopped: running"},
+		{func() error { _, err := deleteKills(state.Running, true, true, false, "c"); return err }(), "cannot delete container c that is not stopped: running"},
+		{checkExec(state.Creating, true), "cannot exec in a container that is being created"},
 	} {
 		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
 			t.Errorf("error %v, want %q", tc.err, tc.want)
@@ -71,25 +72,27 @@ func TestCommandsByStatus(t *testing.T) {
 func TestDeleteKills(t *testing.T) {
 	for _, tc := range []struct {
 		status     string
+		init       bool // the init's pid is recorded
 		owns       bool
 		force      bool
 		wantKill   bool
 		wantRefuse bool
 	}{
-		{state.Stopped, false, false, false, false},
-		{state.Stopped, true, false, true, false},
-		{state.Creating, false, false, false, false},
-		{state.Creating, true, false, true, false},
-		{state.Created, false, false, true, false},
-		{state.Running, true, false, false, true},
-		{state.Running, false, true, true, false},
-		{state.Paused, true, true, true, false},
-		{state.Paused, true, false, false, true},
+		{state.Stopped, true, false, false, false, false},
+		{state.Stopped, true, true, false, true, false},
+		{state.Creating, false, false, false, false, false},
+		{state.Creating, false, true, false, true, false},
+		{state.Creating, true, false, false, true, false}, // a create that died: its live init
+		{state.Created, true, false, false, true, false},
+		{state.Running, true, true, false, false, true},
+		{state.Running, true, false, true, true, false},
+		{state.Paused, true, true, true, true, false},
+		{state.Paused, true, true, false, false, true},
 	} {
-		kill, err := deleteKills(tc.status, tc.owns, tc.force, "c")
+		kill, err := deleteKills(tc.status, tc.init, tc.owns, tc.force, "c")
 		if kill != tc.wantKill || (err != nil) != tc.wantRefuse {
-			t.Errorf("%s owns=%v force=%v: kill %v err %v; want kill %v refused %v",
-				tc.status, tc.owns, tc.force, kill, err, tc.wantKill, tc.wantRefuse)
+			t.Errorf("%s init=%v owns=%v force=%v: kill %v err %v; want kill %v refused %v",
+				tc.status, tc.init, tc.owns, tc.force, kill, err, tc.wantKill, tc.wantRefuse)
 		}
 	}
 }

@@ -9,9 +9,10 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// The record says created (a pid is saved) only once the config is saved
-// beside it: exec, update and delete's hooks of a created container read
-// it. A config that cannot be saved leaves the record creating.
+// The record gets the init's pid only once the config is saved beside it
+// (delete's hooks of a half-made container read it), and says created
+// only once the init is ready (recordReady): before, nothing may join it.
+// A config that cannot be saved leaves the record creating.
 func TestRecordInitSavesConfigFirst(t *testing.T) {
 	root := t.TempDir()
 	st := &state.Container{ID: "c"}
@@ -31,8 +32,14 @@ func TestRecordInitSavesConfigFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := state.Load(root, "c")
-	if err != nil || got.Status() != state.Created {
-		t.Fatalf("after recordInit: %v, status %q", err, got.Status())
+	if err != nil || got.Status() != state.Creating || got.Pid != self {
+		t.Fatalf("after recordInit: %v, status %q, pid %d", err, got.Status(), got.Pid)
+	}
+	if err := recordReady(st); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = state.Load(root, "c"); err != nil || got.Status() != state.Created {
+		t.Fatalf("after recordReady: %v, status %q", err, got.Status())
 	}
 	if cfg, err := got.Config(); err != nil || cfg.Process.Args[0] != "sh" {
 		t.Fatalf("a created record without its config: %v", err)

@@ -16,8 +16,12 @@ func Update(g Global, id string, apply func(*Resources) error) error {
 	if err != nil {
 		return err
 	}
-	if l.st.Status() == state.Stopped {
+	switch l.st.Status() {
+	case state.Stopped:
 		return ErrNotRunning
+	case state.Creating:
+		// Its init sets pids.max itself, last (setPidsLimit).
+		return fmt.Errorf("container %s is being created: %w", id, ErrNotRunning)
 	}
 	if l.st.Cgroup == nil {
 		return fmt.Errorf("container %s has no cgroup to update", id)

@@ -39,13 +39,17 @@ var ErrExist = errors.New("already exists")
 // validated config is kept beside it (SaveConfig). Status derives the
 // lifecycle state from it.
 type Container struct {
-	ID          string            `json:"id"`
-	Bundle      string            `json:"bundle"`
-	Rootfs      string            `json:"rootfs"`
-	Pid         int               `json:"pid"`
-	PidStart    uint64            `json:"pidStart"`
-	Created     time.Time         `json:"created"`
-	Started     bool              `json:"started"`
+	ID       string    `json:"id"`
+	Bundle   string    `json:"bundle"`
+	Rootfs   string    `json:"rootfs"`
+	Pid      int       `json:"pid"`
+	PidStart uint64    `json:"pidStart"`
+	Created  time.Time `json:"created"`
+	Started  bool      `json:"started"`
+	// Creating is set with the init's pid and cleared once the init is
+	// ready: until then its root is not yet the container's, and nothing
+	// may join it. A record without it (an older minirun's) is ready.
+	Creating    bool              `json:"creating,omitempty"`
 	Owner       string            `json:"owner,omitempty"`
 	Annotations map[string]string `json:"annotations,omitempty"`
 	// Cgroup is the container's cgroups and which of them minirun made

@@ -22,16 +22,18 @@ type Observed struct {
 }
 
 // StatusOf is the one derivation of a container's status: creating
-// until the init's pid is recorded (with the config saved before it, see
-// create.go), stopped once no live process with that pid and start time
-// exists, paused while a live container's cgroup is frozen, running
-// after start, else created.
+// until the init's pid is recorded and, with a live init, until it is
+// ready (Creating cleared, see create.go); stopped once no live process
+// with that pid and start time exists, paused while a live container's
+// cgroup is frozen, running after start, else created.
 func StatusOf(c *Container, o Observed) string {
 	switch {
 	case c.Pid == 0:
 		return Creating
 	case !o.Alive || !o.SameStart:
 		return Stopped
+	case c.Creating:
+		return Creating
 	case o.Frozen:
 		return Paused
 	case c.Started:
