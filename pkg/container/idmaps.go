@@ -34,7 +34,7 @@ func answerMaps(sock *os.File, pid int, boot protocol.Bootstrap) (protocol.BootR
 // readBootReply reads one reply of the bootstrap; the caller's deadline
 // on sock bounds it.
 func readBootReply(sock *os.File) (protocol.BootReply, error) {
-	body, err := protocol.ReadFrame(sock)
+	body, err := protocol.ReadFrameMax(sock, protocol.MaxBootReply)
 	if err != nil {
 		return protocol.BootReply{}, err
 	}

@@ -46,6 +46,9 @@ const (
 	MaxCgroupPath = 4096
 	// MaxFrame is nsenter.c's MAX_FRAME: the largest frame it reads.
 	MaxFrame = 1 << 20
+	// MaxLastFd is nsenter.c's MAX_LAST_FD: the highest fd a frame may
+	// pass (far above any RLIMIT_NOFILE a runtime starts with).
+	MaxLastFd = 1 << 20
 )
 
 // timeClocks are the clocks a time namespace offsets (time_namespaces(7)),
@@ -71,6 +74,9 @@ func (b Bootstrap) Encode() ([]byte, error) {
 		return p
 	}
 	rec(recClone, binary.BigEndian.AppendUint64(nil, uint64(b.CloneFlags)))
+	if b.LastFd < 3 || b.LastFd > MaxLastFd {
+		return nil, fmt.Errorf("bootstrap: last passed fd %d outside 3..%d", b.LastFd, MaxLastFd)
+	}
 	rec(recLastFd, u32(uint32(b.LastFd)))
 	for _, j := range b.JoinFds {
 		if j.Fd < 3 || j.Fd > b.LastFd {

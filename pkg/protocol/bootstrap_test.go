@@ -112,3 +112,11 @@ func TestBootstrapParentMapsSendsNoMaps(t *testing.T) {
 		t.Fatalf("decoded %+v: want ParentMaps and no map records", got)
 	}
 }
+
+func TestBootstrapEncodeRefusesLastFdOutOfRange(t *testing.T) {
+	for _, fd := range []int{0, 2, MaxLastFd + 1, 1<<31 - 1} {
+		if _, err := (Bootstrap{LastFd: fd}).Encode(); err == nil {
+			t.Errorf("LastFd %d encoded", fd)
+		}
+	}
+}

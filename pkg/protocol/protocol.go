@@ -22,7 +22,9 @@
 //	-     init -> console sock  SCM   pty master     Fds.Console; the fd's name as payload (pkg/console SendFd)
 //	-     init -> listener      SCM   notify fd      Fds.Listener; JSON ContainerProcessState (pkg/seccomp notify.go)
 //	6     init -> parent        35    ready          empty: create: waiting for start; exec: about to execve
+//	5'    parent -> init        37    error          bytes: a prestart/createRuntime hook failed; the init exits
 //	7     start -> init         36    start          JSON state (on start.sock, Fds.Start): run startContainer hooks and execve
+//	7'    init -> start         37    error          bytes: a startContainer hook or the execve failed (else EOF: exec'd)
 //	any   init -> parent        37    error          bytes: a step failed; the child exits
 //	any   init -> parent        pipe  log lines      Fds.Log, under --debug only: JSON log lines, not frames (pkg/logs)
 //
@@ -94,6 +96,12 @@ func WriteFrame(w io.Writer, body []byte) error {
 
 // ReadFrame reads one frame; a clean EOF before the header is ErrClosed.
 func ReadFrame(r io.Reader) ([]byte, error) {
+	return ReadFrameMax(r, maxFrame)
+}
+
+// ReadFrameMax is ReadFrame refusing, before it allocates, a frame over
+// max bytes (the bootstrap's replies: MaxBootReply).
+func ReadFrameMax(r io.Reader, max uint32) ([]byte, error) {
 	var hdr [4]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
 		if errors.Is(err, io.EOF) {
@@ -102,8 +110,8 @@ func ReadFrame(r io.Reader) ([]byte, error) {
 		return nil, fmt.Errorf("read frame header: %w", err)
 	}
 	n := binary.BigEndian.Uint32(hdr[:])
-	if n > maxFrame {
-		return nil, fmt.Errorf("frame of %d bytes exceeds %d", n, maxFrame)
+	if n > max {
+		return nil, fmt.Errorf("frame of %d bytes exceeds %d", n, max)
 	}
 	body := make([]byte, n)
 	if _, err := io.ReadFull(r, body); err != nil {

@@ -145,3 +145,16 @@ func TestRecvRefusesMalformedFrames(t *testing.T) {
 		t.Fatalf("truncated frame: %v", err)
 	}
 }
+
+func TestReadFrameMaxRefusesBeforeReading(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteFrame(&buf, make([]byte, 5000)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadFrameMax(&buf, 4096); err == nil {
+		t.Fatal("a 5000-byte frame was read under a 4096-byte bound")
+	}
+	if buf.Len() != 5000 {
+		t.Fatalf("the body was read (%d bytes left), want it refused from the header", buf.Len())
+	}
+}

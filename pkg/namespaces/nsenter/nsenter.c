@@ -47,6 +47,8 @@
 #endif
 
 #define MAX_FRAME (1 << 20)
+// MAX_LAST_FD mirrors protocol.MaxLastFd: the highest fd a frame may pass.
+#define MAX_LAST_FD (1 << 20)
 #define MAX_JOINS 16
 #define MAX_CGROUPS 16
 #define MAX_PATH 4096
@@ -284,10 +286,17 @@ static void parse(const unsigned char *body, uint32_t len, struct bootstrap *b)
 		case REC_CGROUP:
 			add_cgroup(b, p, n);
 			break;
-		case REC_LASTFD:
+		case REC_LASTFD: {
 			need_len(type, n, 4);
-			b->last_fd = (int)get_u32(p);
+			// Bounded (MAX_LAST_FD), so last_fd + 1 cannot overflow.
+			uint32_t v = get_u32(p);
+			if (v < 3 || v > MAX_LAST_FD) {
+				errno = 0;
+				bail("bootstrap: last passed fd %u outside 3..%d", v, MAX_LAST_FD);
+			}
+			b->last_fd = (int)v;
 			break;
+		}
 		default:
 			bail("bootstrap: unknown record type %u", type);
 		}
@@ -497,8 +506,11 @@ __attribute__((constructor)) static void minirun_nsenter(void)
 		write_file(child, "uid_map", b.uidmap);
 		write_file(child, "gid_map", b.gidmap);
 	}
+	// The pid first: the child writes nothing before it is released, so
+	// the parent's first reply is always this one (a child that failed at
+	// once would otherwise have its error read as the bootstrap's).
+	send_u32(REC_PID, (uint32_t)child);
 	if (write_all(sync[1], "g", 1) < 0)
 		bail("release child");
-	send_u32(REC_PID, (uint32_t)child);
 	_exit(0);
 }
