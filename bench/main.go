@@ -268,14 +268,10 @@ func median(s []sample) time.Duration {
 	return d[len(d)/2]
 }
 
-func peak(m map[string][]sample) int64 {
+func peak(s []sample) int64 {
 	var p int64
-	for _, s := range m {
-		for _, x := range s {
-			if x.rss > p {
-				p = x.rss
-			}
-		}
+	for _, x := range s {
+		p = max(p, x.rss)
 	}
 	return p
 }
@@ -311,7 +307,7 @@ func report(rts []runtime, res map[string]map[string][]sample) {
 	for _, op := range ops {
 		fmt.Printf("%-26s", op)
 		for _, rt := range rts {
-			fmt.Printf("%12.1f", float64(peak(map[string][]sample{op: res[rt.name][rssKey+op]}))/1024)
+			fmt.Printf("%12.1f", float64(peak(res[rt.name][rssKey+op]))/1024)
 		}
 		fmt.Println()
 	}

@@ -287,25 +287,16 @@ func TestBindSourceUnderRootfsThroughSymlinkedBundle(t *testing.T) {
 // bundle: still the rootfs's, resolved inside it.
 func TestBindSourceThroughHostLinkIntoRootfs(t *testing.T) {
 	e := newEnv(t)
-	hostDir := filepath.Join(e.dir, "hostsecret")
-	must(t, os.MkdirAll(hostDir, 0o755))
-	must(t, os.WriteFile(filepath.Join(hostDir, "f"), []byte("host-file"), 0o644))
 	link := filepath.Join(e.dir, "bundle-link")
 	b := e.bundle("c", func(s *specs.Spec) {
 		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/mnt", Type: "bind", Source: filepath.Join(link, "rootfs", "data"), Options: []string{"rbind", "ro"}})
 		s.Process.Args = []string{"sh", "-c", "cat /mnt/f 2>/dev/null || echo not-host"}
 	})
+	rootfs := filepath.Join(b, "rootfs")
+	hostDir := plantHostSecret(t, e, rootfs)
 	must(t, os.Symlink(b, link))
-	must(t, os.Symlink(hostDir, filepath.Join(b, "rootfs", "data")))
-	must(t, os.MkdirAll(filepath.Join(b, "rootfs", hostDir), 0o755))
-	must(t, os.WriteFile(filepath.Join(b, "rootfs", hostDir, "f"), []byte("image-file"), 0o644))
-	r := e.run("run", "--bundle", b, "c")
-	if strings.Contains(r.stdout, "host-file") {
-		t.Fatalf("the host's directory was bound through the image's link: stdout %q", r.stdout)
-	}
-	if r.code != 0 || strings.TrimSpace(r.stdout) != "image-file" {
-		t.Errorf("exit %d, stdout %q, stderr %q; want the image's own file", r.code, r.stdout, r.stderr)
-	}
+	must(t, os.Symlink(hostDir, filepath.Join(rootfs, "data")))
+	expectImageFile(t, e.run("run", "--bundle", b, "c"), "image-file")
 }
 
 // The same with a host link that points into a subdirectory of the rootfs
@@ -314,9 +305,6 @@ func TestBindSourceThroughHostLinkIntoRootfs(t *testing.T) {
 // host's directory if read on the host.
 func TestBindSourceThroughHostLinkIntoRootfsSubdirectory(t *testing.T) {
 	e := newEnv(t)
-	hostDir := filepath.Join(e.dir, "hostsecret")
-	must(t, os.MkdirAll(hostDir, 0o755))
-	must(t, os.WriteFile(filepath.Join(hostDir, "f"), []byte("host-file"), 0o644))
 	toSub := filepath.Join(e.dir, "sub-link")
 	toEvil := filepath.Join(e.dir, "evil-link")
 	b := e.bundle("c", func(s *specs.Spec) {
@@ -326,18 +314,36 @@ func TestBindSourceThroughHostLinkIntoRootfsSubdirectory(t *testing.T) {
 		s.Process.Args = []string{"sh", "-c", "cat /mnt/a/f /mnt/b/f 2>&1"}
 	})
 	rootfs := filepath.Join(b, "rootfs")
+	hostDir := plantHostSecret(t, e, rootfs)
 	must(t, os.MkdirAll(filepath.Join(rootfs, "sub"), 0o755))
 	must(t, os.Symlink(rootfs+"/sub", toSub))
 	must(t, os.Symlink(rootfs+"/evil", toEvil))
 	must(t, os.Symlink(hostDir, filepath.Join(rootfs, "sub", "data")))
 	must(t, os.Symlink(hostDir, filepath.Join(rootfs, "evil")))
+	expectImageFile(t, e.run("run", "--bundle", b, "c"), "image-fileimage-file")
+}
+
+// plantHostSecret makes a host directory holding f = "host-file" and, at
+// the same path inside rootfs, the image's own f = "image-file": an image
+// link to that path shows whether a bind source was read on the host or
+// inside the rootfs. It returns the host directory.
+func plantHostSecret(t *testing.T, e *env, rootfs string) string {
+	t.Helper()
+	hostDir := filepath.Join(e.dir, "hostsecret")
+	must(t, os.MkdirAll(hostDir, 0o755))
+	must(t, os.WriteFile(filepath.Join(hostDir, "f"), []byte("host-file"), 0o644))
 	must(t, os.MkdirAll(filepath.Join(rootfs, hostDir), 0o755))
 	must(t, os.WriteFile(filepath.Join(rootfs, hostDir, "f"), []byte("image-file"), 0o644))
-	r := e.run("run", "--bundle", b, "c")
+	return hostDir
+}
+
+// expectImageFile fails on the host's file and wants stdout (trimmed).
+func expectImageFile(t *testing.T, r result, stdout string) {
+	t.Helper()
 	if strings.Contains(r.stdout, "host-file") {
 		t.Fatalf("the host's directory was bound through the image's link: stdout %q", r.stdout)
 	}
-	if r.code != 0 || r.stdout != "image-fileimage-file" {
-		t.Errorf("exit %d, stdout %q, stderr %q; want the image's own file twice", r.code, r.stdout, r.stderr)
+	if r.code != 0 || strings.TrimSpace(r.stdout) != stdout {
+		t.Errorf("exit %d, stdout %q, stderr %q; want %q, the image's own file", r.code, r.stdout, r.stderr, stdout)
 	}
 }

@@ -24,15 +24,7 @@ func TestBootstrapRoundTrip(t *testing.T) {
 		CgroupTasks: []string{"/sys/fs/cgroup/pids/a\nclone 0/tasks"},
 		LastFd:      7,
 	}
-	frame, err := b.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := DecodeBootstrap(frame)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, b) {
+	if got := roundTrip(t, b); !reflect.DeepEqual(got, b) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", got, b)
 	}
 }
@@ -100,15 +92,7 @@ func TestFrameHasNoText(t *testing.T) {
 func TestBootstrapParentMapsSendsNoMaps(t *testing.T) {
 	b := Bootstrap{CloneFlags: unix.CLONE_NEWUSER, ParentMaps: true, LastFd: 3,
 		UIDMappings: []specs.LinuxIDMapping{{ContainerID: 0, HostID: 1001, Size: 1}, {ContainerID: 1, HostID: 100000, Size: 65536}}}
-	frame, err := b.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := DecodeBootstrap(frame)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !got.ParentMaps || len(got.UIDMappings) != 0 {
+	if got := roundTrip(t, b); !got.ParentMaps || len(got.UIDMappings) != 0 {
 		t.Fatalf("decoded %+v: want ParentMaps and no map records", got)
 	}
 }
@@ -119,4 +103,18 @@ func TestBootstrapEncodeRefusesLastFdOutOfRange(t *testing.T) {
 			t.Errorf("LastFd %d encoded", fd)
 		}
 	}
+}
+
+// roundTrip encodes b and decodes the frame again.
+func roundTrip(t *testing.T, b Bootstrap) Bootstrap {
+	t.Helper()
+	frame, err := b.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeBootstrap(frame)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
 }

@@ -32,7 +32,10 @@ func OpenSources(s *specs.Spec, rootfs string) ([]*os.File, []int, error) {
 	var index []int
 	admin := mayAdminMounts(s)
 	for i, m := range s.Mounts {
-		if _, inside := sourceInRootfs(rootfs, m.Source); !isBind(m) || inside {
+		if !isBind(m) {
+			continue
+		}
+		if _, inside := sourceInRootfs(rootfs, m.Source); inside {
 			continue
 		}
 		if admin {
