@@ -94,7 +94,7 @@ func waitPidfd(pidfd int, timeout time.Duration) {
 
 // destroy runs poststop hooks, removes the cgroups minirun made and the state dir.
 func (l *loaded) destroy() error {
-	if spec, err := l.st.Config(); err == nil && spec.Hooks != nil {
+	if spec, err := l.st.LifecycleConfig(); err == nil && spec.Hooks != nil {
 		hooks.Poststop.RunEach(spec.Hooks.Poststop, l.st.SpecStateJSON("stopped"), hooks.Context{Dir: l.st.Bundle}, func(err error) { logs.Warnf("%v", err) })
 	}
 	stopAudit(l.st.Audit)

@@ -117,7 +117,7 @@ type pidNS struct {
 // ownPidNS returns the pid namespace the container created, while its init
 // lives; false for a shared or joined one, where membership proves nothing.
 func (l *loaded) ownPidNS() (*pidNS, bool) {
-	spec, err := l.st.Config()
+	spec, err := l.st.LifecycleConfig()
 	if err != nil || !namespaces.New(spec, specs.PIDNamespace) {
 		return nil, false
 	}

@@ -17,7 +17,7 @@ func (l *loaded) killSharedPidNS(sig unix.Signal) (bool, error) {
 		return false, nil
 	}
 	// As runc's IsPrivate: a joined pid namespace counts as the container's.
-	spec, err := l.st.Config()
+	spec, err := l.st.LifecycleConfig()
 	if err != nil || namespaces.Has(spec, specs.PIDNamespace) {
 		return false, nil
 	}

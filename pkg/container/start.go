@@ -60,7 +60,7 @@ func (l *loaded) start() (relay *sdRelay, err error) {
 	defer conn.Close()
 	// Bounded: a frozen init would never answer (startContainer hooks
 	// run in it before the exec).
-	spec, specErr := l.st.Config() // read once: the bound and the poststart hooks
+	spec, specErr := l.st.LifecycleConfig() // read once: the bound and the poststart hooks
 	conn.SetDeadline(time.Now().Add(stepBound(startContainerHooks(spec))))
 	msg := protocol.HookState{Message: protocol.Message{Kind: protocol.KindStart}, State: l.st.SpecStateJSON("created")}
 	if err := protocol.Send(conn, msg); err != nil {
