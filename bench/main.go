@@ -79,6 +79,7 @@ func main() {
 	report(rts, results)
 	batchCost(rts, dir, busybox)
 	seccompCost(rts, dir, busybox, *n)
+	usernsCost(rts, dir, busybox, *n)
 	auditCost(*minirun, dir, busybox, min(*n, 10))
 }
 
@@ -103,7 +104,8 @@ func bundle(dir, name, busybox, ociVer string, args []string) string {
 	return bundleWith(dir, name, busybox, ociVer, args, nil)
 }
 
-func bundleWith(dir, name, busybox, ociVer string, args []string, seccomp any) string {
+// bundleWith is bundle with edit applied to the config's "linux" object.
+func bundleWith(dir, name, busybox, ociVer string, args []string, edit func(linux map[string]any)) string {
 	b := filepath.Join(dir, name)
 	rootfs := filepath.Join(b, "rootfs")
 	for _, d := range []string{"bin", "proc", "sys", "dev", "tmp"} {
@@ -126,8 +128,8 @@ func bundleWith(dir, name, busybox, ociVer string, args []string, seccomp any) s
 	proc["args"] = args
 	linux := spec["linux"].(map[string]any)
 	linux["cgroupsPath"] = "/minirun-bench/" + name
-	if seccomp != nil {
-		linux["seccomp"] = seccomp
+	if edit != nil {
+		edit(linux)
 	}
 	if ociVer != "" {
 		spec["ociVersion"] = ociVer

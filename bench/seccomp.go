@@ -50,7 +50,7 @@ func seccompCost(rts []runtime, dir, busybox string, n int) {
 		}
 		for _, mode := range modes {
 			name := rt.name + "-seccomp" + map[string]string{"": "", "cache on": "-cached", "cache off": "-uncached"}[mode]
-			b := bundleWith(dir, name, busybox, rt.ociVer, []string{"/bin/sleep", "1000"}, profile)
+			b := bundleWith(dir, name, busybox, rt.ociVer, []string{"/bin/sleep", "1000"}, func(l map[string]any) { l["seccomp"] = profile })
 			root := filepath.Join(dir, name+"-state")
 			if mode == "cache off" {
 				os.Setenv("MINIRUN_SECCOMP_CACHE", "off")
