@@ -9,6 +9,8 @@ MINIRUN=$(realpath "$1")
 cd "$(dirname "$0")/.."
 GO=$(command -v go || echo /usr/local/go/bin/go)
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/minirun-vm
+# The VM's bound; the tests inside have 300 s of it (-test.timeout), so a
+# hung test ends with its goroutines dumped to the results log, naming it.
 TIMEOUT=${VMTEST_TIMEOUT:-600}
 TESTS=${VMTEST_RUN:-'TestV2|TestRootlessRunSpecBundle|TestRootlessResourcesWithoutWritableCgroupFails|TestRootlessTerminal|TestRootlessSysfs|TestPidsLimitHoldsAForkBomb|TestMemoryOOMKillShowsInEvents|TestDevicesCgroupDeniesOthers|TestRuntimeBinaryCannotBeRewritten|TestRunReportsExitStatus|TestCreateStartStateKillDelete|TestDeleteForceAndCreatedDelete|TestDeleteStoppedKillsLeftovers|TestExecJoinsEveryNamespace|TestExecExitCodesAndEnv|TestBadInputFailsCleanly|TestSeccompFilterApplies|TestProcessSettings'}
 
@@ -63,7 +65,7 @@ exec switch_root /newroot /bin/sh -c '
 	echo "+cpuset +cpu +io +memory +pids" > /sys/fs/cgroup/cgroup.subtree_control
 	ip link set lo up 2>/dev/null
 	cd /tmp
-	MINIRUN=/bin/minirun PROBE=/bin/probe /bin/integration.test -test.v -test.count=1 -test.run "$TESTS" >/dev/ttyS1 2>&1
+	MINIRUN=/bin/minirun PROBE=/bin/probe /bin/integration.test -test.v -test.count=1 -test.timeout 300s -test.run "$TESTS" >/dev/ttyS1 2>&1
 	echo "VMTEST-EXIT=\$?" >/dev/ttyS1
 	sync; poweroff -f'
 INIT
