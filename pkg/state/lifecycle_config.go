@@ -1,13 +1,6 @@
 package state
 
-import (
-	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
-
-	specs "github.com/opencontainers/runtime-spec/specs-go"
-)
+import specs "github.com/opencontainers/runtime-spec/specs-go"
 
 // lifecycleView is the part of the saved config that start, kill and
 // delete read: the hooks and the namespaces. Decoding only these into a
@@ -25,13 +18,9 @@ type lifecycleView struct {
 // namespaces filled in. Every other field is zero: a caller that needs
 // more reads Config.
 func (c *Container) LifecycleConfig() (*specs.Spec, error) {
-	b, err := os.ReadFile(filepath.Join(c.dir, configFile))
-	if err != nil {
-		return nil, fmt.Errorf("read saved config: %w", err)
-	}
 	var v lifecycleView
-	if err := json.Unmarshal(b, &v); err != nil {
-		return nil, fmt.Errorf("decode saved config: %w", err)
+	if err := c.readConfig(&v); err != nil {
+		return nil, err
 	}
 	s := &specs.Spec{Hooks: v.Hooks}
 	if v.Linux != nil {

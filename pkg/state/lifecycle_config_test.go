@@ -12,11 +12,7 @@ import (
 // The view must carry every hook and namespace start, kill and delete act
 // on: a hook lost here would silently not run.
 func TestLifecycleConfigKeepsHooksAndNamespaces(t *testing.T) {
-	root := t.TempDir()
-	c := &Container{ID: "c1"}
-	if err := Create(root, c); err != nil {
-		t.Fatal(err)
-	}
+	c := newSaved(t)
 	hook := specs.Hook{Path: "/bin/h", Args: []string{"h", "x"}, Env: []string{"A=b"}, Timeout: new(int)}
 	full := &specs.Spec{
 		Process: &specs.Process{Args: []string{"/bin/sh"}},
@@ -47,11 +43,7 @@ func TestLifecycleConfigKeepsHooksAndNamespaces(t *testing.T) {
 }
 
 func TestLifecycleConfigRefusesBadConfig(t *testing.T) {
-	root := t.TempDir()
-	c := &Container{ID: "c1"}
-	if err := Create(root, c); err != nil {
-		t.Fatal(err)
-	}
+	c := newSaved(t)
 	if _, err := c.LifecycleConfig(); err == nil {
 		t.Fatal("missing config accepted")
 	}
@@ -64,11 +56,7 @@ func TestLifecycleConfigRefusesBadConfig(t *testing.T) {
 }
 
 func TestLifecycleConfigWithoutLinux(t *testing.T) {
-	root := t.TempDir()
-	c := &Container{ID: "c1"}
-	if err := Create(root, c); err != nil {
-		t.Fatal(err)
-	}
+	c := newSaved(t)
 	if err := c.SaveConfig(&specs.Spec{}); err != nil {
 		t.Fatal(err)
 	}
@@ -76,4 +64,14 @@ func TestLifecycleConfigWithoutLinux(t *testing.T) {
 	if err != nil || got.Linux != nil || got.Hooks != nil {
 		t.Fatalf("got %+v, %v", got, err)
 	}
+}
+
+// newSaved is a container record in a fresh state root, without a config.
+func newSaved(t *testing.T) *Container {
+	t.Helper()
+	c := &Container{ID: "c1"}
+	if err := Create(t.TempDir(), c); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -152,15 +152,24 @@ func (c *Container) SaveConfig(s *specs.Spec) error {
 
 // Config reads the saved config.
 func (c *Container) Config() (*specs.Spec, error) {
-	b, err := os.ReadFile(filepath.Join(c.dir, configFile))
-	if err != nil {
-		return nil, fmt.Errorf("read saved config: %w", err)
-	}
 	var s specs.Spec
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("decode saved config: %w", err)
+	if err := c.readConfig(&s); err != nil {
+		return nil, err
 	}
 	return &s, nil
+}
+
+// readConfig decodes the saved config into v: the whole spec, or a view
+// of part of it (LifecycleConfig).
+func (c *Container) readConfig(v any) error {
+	b, err := os.ReadFile(filepath.Join(c.dir, configFile))
+	if err != nil {
+		return fmt.Errorf("read saved config: %w", err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("decode saved config: %w", err)
+	}
+	return nil
 }
 
 // Remove deletes the state directory.
