@@ -339,6 +339,7 @@ func (b *builder) handOver(bpf []byte) (err error) {
 	if sc := b.spec.Linux.Seccomp; sc != nil {
 		cfg.SeccompFlags = seccomp.LoadFlags(sc)
 	}
+	cfg.SeccompNotify = seccomp.UsesNotify(b.spec.Linux.Seccomp)
 	cfg.Spec = withEnv(cfg.Spec, b.initEnv)
 	if err := c.send(cfg, stepBound(nil)); err != nil {
 		return fmt.Errorf("send config to init: %w", err)

@@ -176,6 +176,7 @@ func (l *loaded) spawnExec(g Global, spec *specs.Spec, o ExecOptions) (*child, *
 	if spec.Linux.Seccomp != nil {
 		cfg.SeccompFlags = seccomp.LoadFlags(spec.Linux.Seccomp)
 	}
+	cfg.SeccompNotify = seccomp.UsesNotify(spec.Linux.Seccomp)
 	err = sendPidfd(pidfdSock, c.pid, pidfdExec)
 	if err == nil {
 		err = setOOMScoreAdj(c.pid, spec.Process.OOMScoreAdj)

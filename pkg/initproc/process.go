@@ -8,7 +8,6 @@ import (
 	"github.com/minirun/minirun/pkg/envs"
 	"github.com/minirun/minirun/pkg/logs"
 	"github.com/minirun/minirun/pkg/protocol"
-	"github.com/minirun/minirun/pkg/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
@@ -46,7 +45,7 @@ func prepareProcess(c *protocol.Config, lsm *lsmAttrs) (*prepared, error) {
 		defer unix.Close(cwd)
 	}
 	k := realKernel{lsm: lsm, listenerFd: -1, firstFree: c.Fds.FirstFree}
-	if seccomp.UsesNotify(c.Spec.Linux.Seccomp) {
+	if c.SeccompNotify {
 		k.listenerFd, k.notifyState = c.Fds.Listener, c.SeccompState
 	}
 	out, err := applySecurity(k, c, cwd)

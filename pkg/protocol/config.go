@@ -5,6 +5,7 @@ import (
 )
 
 // Config is message 3: everything the child needs, validated by the parent.
+// The child decodes Spec through initSpec: only what it applies itself.
 type Config struct {
 	Exec         bool              `json:"exec"` // join a running container rather than build one
 	ID           string            `json:"id"`
@@ -27,6 +28,10 @@ type Config struct {
 	// over Fds.Listener (runc's ContainerProcessState).
 	SeccompState []byte `json:"seccompState,omitempty"`
 	SeccompFlags uint   `json:"seccompFlags,omitempty"`
+	// SeccompNotify: the filter has SCMP_ACT_NOTIFY rules, so the init
+	// sends its listener fd. Decided here because the init does not
+	// decode linux.seccomp (initSpec).
+	SeccompNotify bool `json:"seccompNotify,omitempty"`
 }
 
 // How the container gets its filesystem view.

@@ -108,9 +108,18 @@ func (c *Config) decode(typ uint16, p []byte) error {
 	if typ != msgConfig {
 		return fmt.Errorf("protocol: got message type %d, want config", typ)
 	}
-	if err := json.Unmarshal(p, c); err != nil {
+	// Through the init's view of the spec (initSpec): the outer Spec
+	// hides the embedded one, whose type encoding/json then never walks.
+	type fields Config
+	var v struct {
+		fields
+		Spec *initSpec `json:"spec"`
+	}
+	if err := json.Unmarshal(p, &v); err != nil {
 		return fmt.Errorf("decode config: %w", err)
 	}
+	*c = Config(v.fields)
+	c.Spec = v.Spec.spec()
 	return nil
 }
 
