@@ -28,6 +28,8 @@ import (
 //     after reading the frame that carries the paths and before any setns
 //     or clone, while the paths are still the host's. A move by the
 //     parent, by pid, would wait an RCU grace period per hierarchy.
+//     Since the bootstrap's start does not need them, create makes the
+//     cgroups while the bootstrap starts (container.startCgroup).
 //   - hybrid host (v1 plus a unified mount), for a container that has a
 //     unified directory (State.HybridUnified: hugepage limits no v1
 //     hierarchy binds): the v1 hierarchies as above, and the parent

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/minirun/minirun/pkg/caps"
@@ -188,11 +189,13 @@ func (b *builder) build() (*created, error) {
 	}
 	defer namespaces.CloseJoins(joins)
 	phase("validation and seccomp")
-	if err := b.makeCgroup(); err != nil {
+	cgroup, err := b.startCgroup(phase)
+	if err != nil {
 		return nil, err
 	}
-	phase("cgroup")
-	fault.Die(fault.AfterCgroup)
+	// Before build returns, even on an early error: cleanup reads the
+	// cgroup the goroutine records.
+	defer cgroup.wait()
 	startLn, err := listenStart(b.st.Dir())
 	if err != nil {
 		return nil, err
@@ -229,9 +232,12 @@ func (b *builder) build() (*created, error) {
 		defer pidfdSock.Close()
 	}
 	b.child, err = spawn(spawnSpec{boot: bootstrapFor(b.spec), joins: joins, preserved: preserved,
-		console: consoleSock, start: startLn, listener: listener, cgroup: b.st.Cgroup, sources: b.srcs.byIndex(),
+		console: consoleSock, start: startLn, listener: listener, pending: cgroup, sources: b.srcs.byIndex(),
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
 	if err != nil {
+		if cerr := cgroup.wait(); cerr != nil {
+			return nil, cerr
+		}
 		return nil, fmt.Errorf("start container init: %w", err)
 	}
 	phase("spawn")
@@ -250,7 +256,58 @@ func (b *builder) build() (*created, error) {
 	return &created{st: b.st, spec: b.spec, pid: b.child.pid, console: runEnd, logs: b.child.logs}, nil
 }
 
-func (b *builder) makeCgroup() error {
+// startCgroup makes the container's cgroups. On v1 and hybrid hosts the
+// bootstrap joins them itself once it has read its frame
+// (cgroups.Placement), so they are made in a goroutine while the
+// bootstrap starts (fork, execve of this binary, its C start-up), and
+// spawn waits for them just before the frame. On v2 the bootstrap is born
+// in its cgroup (CLONE_INTO_CGROUP), which must exist first.
+func (b *builder) startCgroup(phase func(string)) (*pendingCgroup, error) {
+	layout, err := cgroups.Detect()
+	if err != nil {
+		return nil, err
+	}
+	p := &pendingCgroup{done: make(chan error, 1), afterStart: !layout.IsV2(), st: b.st}
+	if !p.afterStart {
+		p.done <- b.makeCgroup(layout)
+		if err := p.wait(); err != nil {
+			return nil, err
+		}
+		phase("cgroup")
+		return p, nil
+	}
+	go func() {
+		err := b.makeCgroup(layout)
+		phase("cgroup (made beside the spawn)")
+		p.done <- err
+	}()
+	return p, nil
+}
+
+// pendingCgroup is a container's cgroup being made (startCgroup).
+type pendingCgroup struct {
+	done       chan error
+	afterStart bool // spawn may start the bootstrap before waiting
+	once       sync.Once
+	err        error
+	st         *state.Container
+}
+
+// wait returns once the cgroup is made, with makeCgroup's error; again
+// the same on later calls.
+func (p *pendingCgroup) wait() error {
+	p.once.Do(func() {
+		if p.err = <-p.done; p.err == nil {
+			fault.Die(fault.AfterCgroup)
+		}
+	})
+	return p.err
+}
+
+// State is the made cgroup, after wait.
+func (p *pendingCgroup) State() *cgroups.State { return p.st.Cgroup }
+
+func (b *builder) makeCgroup(layout cgroups.Layout) error {
 	// Because a sibling's record must be read, and this one saved, before
 	// a parent they share can be removed (see adoptParents).
 	unlock, err := lockCgroups(b.g.Root)
@@ -258,10 +315,6 @@ func (b *builder) makeCgroup() error {
 		return err
 	}
 	defer unlock()
-	layout, err := cgroups.Detect()
-	if err != nil {
-		return err
-	}
 	path, err := cgroups.ResolvePath(b.spec.Linux.CgroupsPath, b.o.ID, b.g.SystemdCgroup, layout)
 	if err != nil {
 		return fmt.Errorf("linux.cgroupsPath: %w", err)

@@ -26,6 +26,7 @@ type spawnSpec struct {
 	start     *os.File
 	listener  *os.File // connected to linux.seccomp.listenerPath
 	cgroup    *cgroups.State
+	pending   *pendingCgroup // instead of cgroup: one being made (startCgroup)
 	stdin     *os.File
 	stdout    *os.File
 	stderr    *os.File
@@ -83,15 +84,20 @@ func spawn(s spawnSpec) (*child, error) {
 	}
 	// The bootstrap is in the container's cgroups before it clones
 	// anything: born there on v2, the rest below (cgroups.Placement).
-	place, err := s.cgroup.Placement()
-	if err != nil {
-		parentSock.Close()
-		childSock.Close()
-		return nil, err
-	}
-	defer place.Close()
-	if fd, ok := place.CgroupFD(); ok {
-		cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: true, CgroupFD: fd}
+	// A cgroup still being made on v1 is waited for after the start.
+	later := s.pending != nil && s.pending.afterStart
+	var place *cgroups.Placement
+	if !later {
+		place, err = s.placement()
+		if err != nil {
+			parentSock.Close()
+			childSock.Close()
+			return nil, err
+		}
+		defer place.Close()
+		if fd, ok := place.CgroupFD(); ok {
+			cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: true, CgroupFD: fd}
+		}
 	}
 	err = startProtected(cmd)
 	// Because a copy kept here would hide the child's death: the read of
@@ -106,6 +112,21 @@ func spawn(s spawnSpec) (*child, error) {
 	if fault.Is(fault.KillBootstrap) {
 		cmd.Process.Kill()
 	}
+	if later {
+		// Meanwhile the bootstrap waits for its frame.
+		if place, err = s.placement(); err == nil {
+			defer place.Close()
+			if _, ok := place.CgroupFD(); ok {
+				err = errors.New("cgroup: a v2 placement after the bootstrap started")
+			}
+		}
+		if err != nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+			parentSock.Close()
+			return nil, err
+		}
+	}
 	// On v1 the bootstrap process moves itself (cheaper, see nsenter.c).
 	boot.CgroupTasks = place.Tasks
 	pid, err := bootstrap(cmd, parentSock, boot, place)
@@ -117,6 +138,18 @@ func spawn(s spawnSpec) (*child, error) {
 	}
 	c.pid = pid
 	return c, nil
+}
+
+// placement is the bootstrap's route into its cgroups, once they exist.
+func (s spawnSpec) placement() (*cgroups.Placement, error) {
+	cg := s.cgroup
+	if s.pending != nil {
+		if err := s.pending.wait(); err != nil {
+			return nil, err
+		}
+		cg = s.pending.State()
+	}
+	return cg.Placement()
 }
 
 func bootstrap(cmd *exec.Cmd, sock *os.File, boot protocol.Bootstrap, place *cgroups.Placement) (int, error) {
