@@ -267,7 +267,11 @@ func (b *builder) startCgroup(phase func(string)) (*pendingCgroup, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pendingCgroup{done: make(chan error, 1), afterStart: !layout.IsV2(), st: b.st}
+	// Not rootless: such a container on v1 gets no cgroup to wait for,
+	// and a non-root user's spawn from the sealed copy then failed now and
+	// then with EACCES from execve (TestRootlessSysfs, 12 of 40 runs with
+	// the overlap; cause not found, not seen as root).
+	p := &pendingCgroup{done: make(chan error, 1), afterStart: !layout.IsV2() && !b.g.Rootless, st: b.st}
 	if !p.afterStart {
 		p.done <- b.makeCgroup(layout)
 		if err := p.wait(); err != nil {
