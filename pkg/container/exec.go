@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"time"
 
 	"github.com/minirun/minirun/pkg/config"
@@ -49,6 +48,11 @@ func Exec(g Global, o ExecOptions) (int, error) {
 	// or kill, which the lock would keep out.
 	var c *child
 	var runEnd *os.File
+	var sigs *signalRelay
+	if !o.Detach {
+		sigs = catchSignals()
+		defer sigs.stop()
+	}
 	spawn := func() error {
 		var err error
 		c, runEnd, err = startExec(g, o)
@@ -69,7 +73,7 @@ func Exec(g Global, o ExecOptions) (int, error) {
 	if o.Detach {
 		return 0, nil
 	}
-	return foreground(c, runEnd)
+	return foreground(c, runEnd, sigs)
 }
 
 // startExec checks the container and spawns the process.
@@ -100,7 +104,7 @@ func startExec(g Global, o ExecOptions) (*child, *os.File, error) {
 }
 
 // foreground proxies the terminal, forwards signals and waits for the process.
-func foreground(c *child, runEnd *os.File) (int, error) {
+func foreground(c *child, runEnd *os.File, sigs *signalRelay) (int, error) {
 	var restore func()
 	if runEnd != nil {
 		master, err := console.RecvFd(runEnd, childWait)
@@ -110,8 +114,7 @@ func foreground(c *child, runEnd *os.File) (int, error) {
 		}
 		restore = console.Proxy(master)
 	}
-	sigs := forwardSignals(c.pid)
-	defer signal.Stop(sigs)
+	sigs.forwardTo(c.pid)
 	code := waitExit(c.pid)
 	if restore != nil {
 		restore()

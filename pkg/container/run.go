@@ -2,8 +2,6 @@ package container
 
 import (
 	"errors"
-	"os"
-	"os/signal"
 
 	"github.com/minirun/minirun/pkg/console"
 	"github.com/minirun/minirun/pkg/logs"
@@ -22,6 +20,8 @@ type RunOptions struct {
 // exit status (128+N for signal N).
 func Run(g Global, o RunOptions) (int, error) {
 	o.Foreground = !o.Detach
+	sigs := catchSignals()
+	defer sigs.stop()
 	c, err := lockedCreate(g, o.CreateOptions)
 	if err != nil {
 		return 1, err
@@ -38,8 +38,7 @@ func Run(g Global, o RunOptions) (int, error) {
 		}
 		restore = console.Proxy(master)
 	}
-	sigs := forwardSignals(c.pid)
-	defer signal.Stop(sigs)
+	sigs.forwardTo(c.pid)
 	relay, err := l.start()
 	c.logs.drain() // the init has exec'd (or failed): it says nothing more
 	if err == nil && relay != nil {
@@ -67,22 +66,6 @@ func Run(g Global, o RunOptions) (int, error) {
 		}
 	}
 	return code, nil
-}
-
-// forwardSignals relays every catchable signal to pid until stopped.
-func forwardSignals(pid int) chan os.Signal {
-	ch := make(chan os.Signal, 32)
-	signal.Notify(ch)
-	go func() {
-		for s := range ch {
-			sig := s.(unix.Signal)
-			if sig == unix.SIGCHLD || sig == unix.SIGWINCH || sig == unix.SIGURG || sig == unix.SIGPIPE {
-				continue
-			}
-			unix.Kill(pid, sig)
-		}
-	}()
-	return ch
 }
 
 // waitExit reaps pid (a child of ours through CLONE_PARENT) and converts
